@@ -1,0 +1,84 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { config } from '../config';
+import { users } from '../users';
+import { NOW } from './fixtures/fleet';
+import { synthApp } from './fixtures/synth';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** A throwaway copy of the project with its own users.ts, sharing node_modules. */
+function projectWithUsers(usersSource: string | undefined): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-access-'));
+  for (const entry of ['main.ts', 'config.ts', 'users.ts', 'lib', 'stacks', 'modules', '.gen', 'scripts', 'package.json']) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  if (usersSource !== undefined) fs.writeFileSync(path.join(dir, 'users.ts'), usersSource);
+  return dir;
+}
+
+const run = (dir: string, script: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'cdktf.out'), RDS_IAM_NOW: NOW.toISOString() },
+  });
+
+describe('the example app', () => {
+  const stacks = synthApp({ config, users });
+
+  test('declares a database and a users stack per database', () => {
+    expect(Object.keys(stacks).sort()).toEqual([
+      'database-billing', 'database-orders', 'database-sandbox', 'users-billing', 'users-orders', 'users-sandbox',
+    ]);
+  });
+
+  test('has a PostgreSQL instance and an Aurora MySQL cluster with IAM auth', () => {
+    expect(stacks['database-orders']).toHaveResourceWithProperties(DbInstance, { engine: 'postgres', iam_database_authentication_enabled: true });
+    expect(stacks['database-billing']).toHaveResourceWithProperties(RdsCluster, { engine: 'aurora-mysql', iam_database_authentication_enabled: true });
+  });
+});
+
+describe('main.ts as cdktf runs it', () => {
+  test('synthesizes every stack and exits 0', () => {
+    const dir = projectWithUsers(undefined);
+    const result = run(dir, 'main.ts');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort()).toHaveLength(6);
+  });
+
+  test('fails when users.ts is bad, naming every bad entry and writing nothing', () => {
+    const dir = projectWithUsers(`
+      export const users = [
+        { username: 'root', access: { orders: 'read' } },
+        { username: 'ok.person', access: { payroll: 'read' } },
+        { username: "o'neil", access: { orders: 'owner' } },
+      ];`);
+    const result = run(dir, 'main.ts');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/users.ts has 4 problems:/);
+    expect(result.stderr).toMatch(/users\[0\] \("root"\): username "root" is reserved/);
+    expect(result.stderr).toMatch(/users\[1\] \("ok.person"\): unknown database "payroll"/);
+    expect(result.stderr).toMatch(/users\[2\] \("o'neil"\): unknown tier "owner"/);
+    expect(result.stderr).toMatch(/users\[2\] \("o'neil"\): username contains "'"/);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+  });
+
+  test('npm run validate fails on an expired entry that synth would drop', () => {
+    const dir = projectWithUsers(`
+      export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];`);
+    const check = run(dir, 'scripts/validate.ts');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/access expired after 2026-01-31/);
+    const synth = run(dir, 'main.ts');
+    expect(synth.status).toBe(0);
+    expect(synth.stderr).toMatch(/Expired, granted nothing; remove from users.ts: temp.person/);
+  });
+});

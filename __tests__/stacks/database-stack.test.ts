@@ -1,0 +1,48 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { synthApp } from '../fixtures/synth';
+
+describe('DatabaseStack', () => {
+  const stacks = synthApp();
+
+  test('outputs what people and other stacks need, each described', () => {
+    const all = JSON.parse(stacks['database-pg']).output;
+    // cdktf adds cross-stack-output-* for the users stack; the named ones are ours.
+    const outputs = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('cross-stack-output-')));
+    expect(Object.keys(outputs).sort()).toEqual(['database_name', 'endpoint', 'engine', 'master_secret_arn', 'port', 'region', 'resource_id']);
+    for (const output of Object.values(outputs) as { description?: string }[]) {
+      expect(output.description).toEqual(expect.any(String));
+    }
+    expect((outputs.resource_id as { value: string }).value).toMatch(/aws_db_instance\..*\.resource_id/);
+    expect(JSON.parse(stacks['database-amy']).output.resource_id.value).toMatch(/aws_rds_cluster\..*\.cluster_resource_id/);
+  });
+
+  test('the AWS provider refuses any account but the environment’s', () => {
+    expect(stacks['database-pg']).toHaveProviderWithProperties(AwsProvider, {
+      region: 'eu-west-1',
+      allowed_account_ids: ['123456789012'],
+    });
+    expect(stacks['database-apg']).toHaveProviderWithProperties(AwsProvider, {
+      assume_role: [{ role_arn: 'arn:aws:iam::210987654321:role/terraform', session_name: 'rds-iam-access' }],
+    });
+  });
+
+  test('state is local by default, relative to the project root', () => {
+    expect(JSON.parse(stacks['database-pg']).terraform.backend).toEqual({ local: { path: '../../../terraform.database-pg.tfstate' } });
+  });
+
+  test('state goes to S3 with native locking when configured', () => {
+    const terraform = JSON.parse(stacks['database-apg']).terraform;
+    expect(terraform.backend.s3).toEqual({
+      bucket: 'acme-terraform-state',
+      key: 'rds-iam-access/database-apg.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(terraform.required_version).toBe('>= 1.10');
+  });
+
+  test.each(['database-pg', 'database-my', 'database-apg', 'database-amy'])('%s matches its snapshot', (id) => {
+    expect(stacks[id]).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,171 @@
+import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
+import { Role as PgRole } from '@cdktf/provider-postgresql/lib/role';
+import { MysqlProvider } from '../../.gen/providers/mysql/provider';
+import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant';
+import { User as MysqlUser } from '../../.gen/providers/mysql/user';
+import { UserEntry } from '../../lib/types';
+import { people } from '../fixtures/fleet';
+import { addresses, resourcesOfType, synthApp } from '../fixtures/synth';
+
+const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
+
+describe('UsersStack (PostgreSQL)', () => {
+  const stacks = synthApp();
+  const pg = stacks['users-pg'];
+
+  test('each person is a LOGIN role in rds_iam and their tier', () => {
+    expect(pg).toHaveResourceWithProperties(PgRole, {
+      name: 'bob',
+      login: true,
+      roles: ['rds_iam', expect.stringMatching(/postgresql_role\..*tier-write.*\.name/)],
+      skip_reassign_owned: false,
+      skip_drop_role: false,
+    });
+  });
+
+  test('one resource per person per database', () => {
+    const roles = Object.values(resourcesOfType(pg, 'postgresql_role')).filter((r) => r.login === true);
+    expect(roles.map((r) => r.name)).toEqual(['alice', 'bob']);
+  });
+
+  test('tiers nest: write is in read, admin is in write', () => {
+    const roles = resourcesOfType(pg, 'postgresql_role');
+    const byName = Object.fromEntries(Object.values(roles).map((r) => [r.name, r]));
+    expect(byName.iam_read.roles).toEqual([]);
+    expect(byName.iam_write.roles).toEqual([expect.stringMatching(/tier-read/)]);
+    expect(byName.iam_admin.roles).toEqual([expect.stringMatching(/tier-write/)]);
+  });
+
+  test('read covers tables created later, in every listed schema', () => {
+    const future = Object.values(resourcesOfType(pg, 'postgresql_default_privileges'));
+    expect(future).toEqual(expect.arrayContaining([
+      expect.objectContaining({ schema: 'reporting', owner: 'dbmaster', object_type: 'table', privileges: ['SELECT'] }),
+      expect.objectContaining({ schema: 'public', owner: expect.stringMatching(/tier-admin/), object_type: 'table', privileges: ['SELECT'] }),
+    ]));
+  });
+
+  test('the provider logs in as the master user from the ephemeral secret, over TLS, without superuser', () => {
+    expect(pg).toHaveProviderWithProperties(PostgresqlProvider, {
+      username: 'dbmaster',
+      database: 'app',
+      port: 5432,
+      sslmode: 'require',
+      superuser: false,
+      password: '${jsondecode(ephemeral.aws_secretsmanager_secret_version.master.secret_string)["password"]}',
+    });
+    const json = JSON.parse(pg);
+    expect(json.ephemeral.aws_secretsmanager_secret_version.master).toEqual({ secret_id: '${local.master_secret_arn}' });
+    expect(json.locals.master_secret_arn).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-database-pg\.outputs\./);
+    expect(json.data).not.toHaveProperty('aws_secretsmanager_secret_version');
+  });
+
+  test('environment overrides point the provider at another server with no AWS lookups', () => {
+    const local = synthApp({ env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'postgres' } })['users-pg'];
+    expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'postgres' });
+    const json = JSON.parse(local);
+    expect(json.provider.postgresql[0]).not.toHaveProperty('password');
+    expect(json).not.toHaveProperty('ephemeral');
+    expect(json).not.toHaveProperty('data');
+  });
+
+  test('IAM login for the provider itself', () => {
+    const iam = synthApp({ env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
+    expect(iam).toHaveProviderWithProperties(PostgresqlProvider, { aws_rds_iam_auth: true, aws_rds_iam_region: 'eu-west-1', username: 'terraform' });
+  });
+});
+
+describe('UsersStack (MySQL)', () => {
+  const stacks = synthApp();
+  const my = stacks['users-my'];
+
+  test('each person is an IAM user that must use TLS, with no password', () => {
+    expect(my).toHaveResourceWithProperties(MysqlUser, {
+      user: 'carol.x@example.com',
+      host: '%',
+      auth_plugin: 'AWSAuthenticationPlugin',
+      tls_option: 'SSL',
+    });
+    for (const user of Object.values(resourcesOfType(my, 'mysql_user'))) {
+      expect(Object.keys(user).filter((k) => /password/.test(k))).toEqual([]);
+    }
+  });
+
+  test('each person gets their tier through one role grant: two resources per person', () => {
+    expect(my).toHaveResourceWithProperties(MysqlGrant, {
+      user: expect.stringMatching(/mysql_user\..*\.user/),
+      host: expect.stringMatching(/mysql_user\..*\.host/),
+      roles: [expect.stringMatching(/mysql_role\..*tier-write.*\.name/)],
+    });
+    const personal = addresses(my).filter((a) => /user-/.test(a));
+    expect(personal).toHaveLength(3 * 2);
+  });
+
+  test('tier roles hold privileges on the database, future tables included', () => {
+    expect(my).toHaveResourceWithProperties(MysqlGrant, {
+      role: expect.stringMatching(/tier-read/),
+      database: 'shop',
+      table: '*',
+      privileges: ['SELECT', 'SHOW VIEW'],
+    });
+  });
+
+  test('the provider always speaks TLS; it verifies with the CA bundle when asked', () => {
+    expect(my).toHaveProviderWithProperties(MysqlProvider, { tls: 'skip-verify', username: 'dbmaster', endpoint: expect.stringMatching(/:3306$/) });
+    const verified = synthApp({ env: { RDS_IAM_MY_SSLMODE: 'verify-full', RDS_IAM_MY_CA_BUNDLE: '/etc/rds/global-bundle.pem', RDS_IAM_MY_PROXY: 'socks5://127.0.0.1:1080' } })['users-my'];
+    expect(verified).toHaveProviderWithProperties(MysqlProvider, {
+      custom_tls: [{ config_key: 'rds', ca_cert: '/etc/rds/global-bundle.pem' }],
+      proxy: 'socks5://127.0.0.1:1080',
+    });
+  });
+});
+
+describe('users.ts changes touch only what they should', () => {
+  const base = synthApp();
+
+  const changedAddresses = (before: string, after: string) => {
+    const a = JSON.parse(before).resource ?? {};
+    const b = JSON.parse(after).resource ?? {};
+    const all = new Set([...addresses(before), ...addresses(after)]);
+    return [...all].filter((address) => {
+      const [type, name] = address.split('.');
+      return JSON.stringify(a[type]?.[name]) !== JSON.stringify(b[type]?.[name]);
+    });
+  };
+
+  test('reordering users.ts synthesizes byte-identical JSON', () => {
+    const shuffled = [people[2], people[0], people[3], people[1]];
+    expect(synthApp({ users: shuffled })).toEqual(base);
+    expect(synthApp({ users: [...people].reverse() })).toEqual(base);
+  });
+
+  test('adding one person adds only their resources', () => {
+    const added: UserEntry = { username: 'zed', access: { pg: 'read', my: 'read' } };
+    const after = synthApp({ users: [...people, added] });
+    for (const id of USER_STACKS) {
+      const changed = changedAddresses(base[id], after[id]);
+      expect(changed.every((a) => /user-zed/.test(a))).toBe(true);
+    }
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toHaveLength(1);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toHaveLength(2);
+  });
+
+  test('removing one person removes only their resources', () => {
+    const after = synthApp({ users: people.filter((p) => p.username !== 'bob') });
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/postgresql_role\.access_user-bob_/)]);
+    expect(changedAddresses(base['users-my'], after['users-my']).sort()).toEqual([
+      expect.stringMatching(/mysql_grant\.access_user-bob-tier_/),
+      expect.stringMatching(/mysql_user\.access_user-bob_/),
+    ]);
+  });
+
+  test('changing a tier touches only that person’s membership or grant, never the user', () => {
+    const after = synthApp({ users: people.map((p) => (p.username === 'bob' ? { ...p, access: { pg: 'admin', my: 'write' } } : p)) });
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/postgresql_role\.access_user-bob_/)]);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/mysql_grant\.access_user-bob-tier_/)]);
+    for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
+  });
+
+  test.each(USER_STACKS)('%s matches its snapshot', (id) => {
+    expect(base[id]).toMatchSnapshot();
+  });
+});

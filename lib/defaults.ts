@@ -1,0 +1,14 @@
+/** Defaults for `DatabaseConfig`, in one place so docs, validation and constructs agree. */
+export const DATABASE_DEFAULTS = {
+  masterUsername: 'dbmaster',
+  backupRetentionDays: 7,
+  caCertIdentifier: 'rds-ca-rsa2048-g1',
+  instanceClass: 'db.t4g.micro',
+  auroraInstanceClass: 'db.t4g.medium',
+  instanceCount: 1,
+  allocatedStorage: 20,
+  maxAllocatedStorage: 100,
+} as const;
+
+/** Certificate authorities RDS offers today; `rds-ca-2019` expired in 2024. */
+export const RDS_CA_IDENTIFIERS: readonly string[] = ['rds-ca-rsa2048-g1', 'rds-ca-rsa4096-g1', 'rds-ca-ecc384-g1'];

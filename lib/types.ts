@@ -1,0 +1,145 @@
+import type { ConnectionOverrides } from './connection';
+
+/**
+ * The shapes people and platform teams edit: `users.ts` (who gets what) and
+ * `config.ts` (which databases exist, where). Everything else derives from these.
+ */
+
+/** What a person may do in a database. Tiers are cumulative: write includes read. */
+export type Tier = 'read' | 'write' | 'admin';
+export const TIERS: readonly Tier[] = ['read', 'write', 'admin'];
+
+/** One person in `users.ts`. `K` narrows `access` to the database keys of config.ts. */
+export interface UserEntry<K extends string = string> {
+  /**
+   * The Identity Center user name, mapped to the `username` principal tag from
+   * `${path:userName}`. It is also the database user name, matched case-sensitively.
+   */
+  readonly username: string;
+  /** Database key (from `config.ts`) → tier. */
+  readonly access: Readonly<Partial<Record<K, Tier>>>;
+  /**
+   * Human name shown in reports.
+   * @default - the username
+   */
+  readonly displayName?: string;
+  /**
+   * Last day of access, `YYYY-MM-DD` (UTC, inclusive). From the next day on the
+   * entry grants nothing.
+   * @default - access does not expire
+   */
+  readonly expires?: string;
+  /**
+   * Why this person has access: a ticket or a sentence, for reviewers.
+   * @default - none
+   */
+  readonly reason?: string;
+}
+
+/** One person's access to one database, as the users stacks consume it. */
+export interface DatabaseGrant {
+  readonly username: string;
+  readonly tier: Tier;
+}
+
+export type Engine = 'postgres' | 'mysql' | 'aurora-postgresql' | 'aurora-mysql';
+export const ENGINES: readonly Engine[] = ['postgres', 'mysql', 'aurora-postgresql', 'aurora-mysql'];
+
+/** SQL dialect family of an engine: what the users stack speaks. */
+export type EngineFamily = 'postgres' | 'mysql';
+
+export function engineFamily(engine: Engine): EngineFamily {
+  return engine === 'postgres' || engine === 'aurora-postgresql' ? 'postgres' : 'mysql';
+}
+
+export function isAurora(engine: Engine): boolean {
+  return engine.startsWith('aurora-');
+}
+
+/** Where Terraform state lives for an environment's stacks. */
+export type BackendConfig =
+  | { readonly type: 'local' }
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      /** @default - the environment's region */
+      readonly region?: string;
+      /** Key prefix; the stack id and `.tfstate` are appended. @default "rds-iam-access" */
+      readonly keyPrefix?: string;
+      /** @default - the bucket's default encryption key */
+      readonly kmsKeyId?: string;
+    };
+
+/** An AWS account and region that hosts databases. */
+export interface EnvironmentConfig {
+  readonly account: string;
+  readonly region: string;
+  /** @default "aws" */
+  readonly partition?: string;
+  /**
+   * Role Terraform assumes in the account.
+   * @default - the ambient credentials (AWS_PROFILE, SSO, instance role)
+   */
+  readonly assumeRoleArn?: string;
+  /** @default { type: 'local' } */
+  readonly backend?: BackendConfig;
+  readonly vpcId: string;
+  /** At least two subnets in different availability zones. */
+  readonly subnetIds: readonly string[];
+  /** Tags on every resource in the environment. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One database in the fleet: an RDS instance or an Aurora cluster. */
+export interface DatabaseConfig {
+  readonly environment: string;
+  readonly engine: Engine;
+  /** Full engine version, e.g. `16.4`, `8.0.39`, `8.0.mysql_aurora.3.08.0`. */
+  readonly engineVersion: string;
+  /** The database (PostgreSQL) or schema (MySQL) created at launch and granted to users. */
+  readonly databaseName: string;
+  /**
+   * Further PostgreSQL schemas in `databaseName`, or further MySQL databases, that tiers apply to.
+   * @default - `public` for PostgreSQL; just `databaseName` for MySQL
+   */
+  readonly schemas?: readonly string[];
+  /** @default "db.t4g.medium" for Aurora, "db.t4g.micro" otherwise */
+  readonly instanceClass?: string;
+  /** Aurora only: number of cluster instances (the first is the writer). @default 1 */
+  readonly instanceCount?: number;
+  /** Instance only, GiB. @default 20 */
+  readonly allocatedStorage?: number;
+  /** Instance only, GiB; storage autoscaling ceiling. @default 100 */
+  readonly maxAllocatedStorage?: number;
+  /** Instance only. @default false */
+  readonly multiAz?: boolean;
+  /** @default "dbmaster" */
+  readonly masterUsername?: string;
+  /** Days, at least 7. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** @default "rds-ca-rsa2048-g1" */
+  readonly caCertIdentifier?: string;
+  /** @default - the AWS managed key for RDS */
+  readonly kmsKeyId?: string;
+  /** CIDR blocks admitted on the engine port. Public ranges are refused. @default [] */
+  readonly allowedCidrs?: readonly string[];
+  /** Security groups admitted on the engine port. @default [] */
+  readonly allowedSecurityGroupIds?: readonly string[];
+  /**
+   * Deletion protection. Turning it off is explicit and meant for throwaway databases.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * How the users stack reaches and logs in to this database; each field can also come
+   * from `RDS_IAM_<KEY>_*` environment variables.
+   * @default - the RDS endpoint, as the master user via its managed secret, sslmode require
+   */
+  readonly connection?: ConnectionOverrides;
+}
+
+/** The whole fleet. Keys of `databases` are what `users.ts` refers to. */
+export interface AppConfig {
+  readonly environments: Readonly<Record<string, EnvironmentConfig>>;
+  readonly databases: Readonly<Record<string, DatabaseConfig>>;
+}

@@ -1,0 +1,17 @@
+import { App } from 'cdktf';
+import { config } from './config';
+import { fixedClock, systemClock } from './lib/clock';
+import { composeApp, exitOnValidationError, validateInputs } from './lib/compose';
+import { users } from './users';
+
+exitOnValidationError(() => {
+  const now = (process.env.RDS_IAM_NOW ? fixedClock(process.env.RDS_IAM_NOW) : systemClock)();
+  // Everything is checked before the App exists, so bad input writes nothing.
+  const inputs = validateInputs({ config, users, now, env: process.env });
+  const app = new App();
+  composeApp(app, inputs);
+  if (inputs.validated.expired.length > 0) {
+    process.stderr.write(`Expired, granted nothing; remove from users.ts: ${inputs.validated.expired.join(', ')}\n`);
+  }
+  app.synth();
+});

@@ -1,0 +1,230 @@
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { DATABASE_DEFAULTS } from '../lib/defaults';
+import { Engine, engineFamily, EngineFamily, isAurora } from '../lib/types';
+
+export interface IamDatabaseProps {
+  /** RDS identifier of the instance or cluster; also names its subnet, security and parameter groups. */
+  readonly identifier: string;
+  /** `aurora-*` engines give a cluster, the others a single instance. */
+  readonly engine: Engine;
+  /** Full version or, for RDS instances, a major version that RDS keeps patched. */
+  readonly engineVersion: string;
+  /** Database created at launch. */
+  readonly databaseName: string;
+  /** AWS partition, region and account, for `rds-db:connect` ARNs. */
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly vpcId: string;
+  /** At least two subnets in different availability zones. */
+  readonly subnetIds: readonly string[];
+  /** @default "db.t4g.medium" for Aurora, "db.t4g.micro" otherwise */
+  readonly instanceClass?: string;
+  /** Aurora only. @default 1 */
+  readonly instanceCount?: number;
+  /** Instance only, GiB. @default 20 */
+  readonly allocatedStorage?: number;
+  /** Instance only, GiB; autoscaling ceiling. @default 100 */
+  readonly maxAllocatedStorage?: number;
+  /** Instance only. @default false */
+  readonly multiAz?: boolean;
+  /** @default "dbmaster" (password managed by RDS in Secrets Manager, never in code or state) */
+  readonly masterUsername?: string;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  /** @default "rds-ca-rsa2048-g1" */
+  readonly caCertIdentifier?: string;
+  /** @default - the AWS managed key for RDS (storage is always encrypted) */
+  readonly kmsKeyId?: string;
+  /** CIDR blocks admitted on the engine port. @default - none */
+  readonly allowedCidrs?: readonly string[];
+  /** Security groups admitted on the engine port. @default - none */
+  readonly allowedSecurityGroupIds?: readonly string[];
+  /** @default true */
+  readonly deletionProtection?: boolean;
+}
+
+const PORTS: Readonly<Record<EngineFamily, number>> = { postgres: 5432, mysql: 3306 };
+
+/** Logs RDS can export per engine; `iam-db-auth-error` shows why an IAM login failed. */
+const LOG_EXPORTS: Readonly<Record<Engine, string[]>> = {
+  postgres: ['iam-db-auth-error', 'postgresql', 'upgrade'],
+  'aurora-postgresql': ['iam-db-auth-error', 'postgresql'],
+  mysql: ['error', 'iam-db-auth-error', 'slowquery'],
+  'aurora-mysql': ['error', 'iam-db-auth-error', 'slowquery'],
+};
+
+/**
+ * Engine parameters that make TLS mandatory. MySQL also activates granted roles at
+ * login, so a user's tier role works without a `mysql_default_roles` per person.
+ */
+const ENGINE_PARAMETERS: Readonly<Record<EngineFamily, ReadonlyArray<{ name: string; value: string }>>> = {
+  postgres: [{ name: 'rds.force_ssl', value: '1' }],
+  mysql: [
+    { name: 'activate_all_roles_on_login', value: '1' },
+    { name: 'require_secure_transport', value: '1' },
+    { name: 'slow_query_log', value: '1' },
+  ],
+};
+
+/** Parameter group family, e.g. `postgres16`, `mysql8.0`, `aurora-mysql8.0`. */
+export function parameterGroupFamily(engine: Engine, engineVersion: string): string {
+  const [major, minor] = engineVersion.split('.');
+  return engineFamily(engine) === 'postgres' ? `${engine}${major}` : `${engine}${major}.${minor}`;
+}
+
+/**
+ * An RDS instance or Aurora cluster that accepts IAM database authentication, with
+ * every security default on: TLS enforced by the engine, encrypted storage, the master
+ * password kept by RDS in Secrets Manager, no public access, deletion protection,
+ * backups, log exports and minor-version upgrades.
+ */
+export class IamDatabase extends Construct {
+  readonly engine: Engine;
+  readonly family: EngineFamily;
+  /** Host name of the instance, or of the cluster's writer endpoint. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** ARN of the Secrets Manager secret RDS keeps the master password in. */
+  readonly masterSecretArn: string;
+  /** `db-…` for an instance, `cluster-…` for Aurora: what `rds-db:connect` ARNs name. */
+  readonly resourceId: string;
+  private readonly arnPrefix: string;
+
+  constructor(scope: Construct, id: string, props: IamDatabaseProps) {
+    super(scope, id);
+    this.engine = props.engine;
+    this.family = engineFamily(props.engine);
+    this.port = PORTS[this.family];
+    this.databaseName = props.databaseName;
+    this.masterUsername = props.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+    this.arnPrefix = `arn:${props.partition}:rds-db:${props.region}:${props.account}:dbuser:`;
+
+    const subnetGroup = new DbSubnetGroup(this, 'subnets', {
+      name: props.identifier,
+      description: `Subnets of ${props.identifier}`,
+      subnetIds: [...props.subnetIds],
+    });
+    const securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${props.identifier}-db`,
+      description: `Engine port of ${props.identifier}, from listed networks only`,
+      vpcId: props.vpcId,
+      // No egress: a database answers connections, it does not start them.
+      egress: [],
+    });
+    for (const cidr of props.allowedCidrs ?? []) {
+      new VpcSecurityGroupIngressRule(this, `ingress-${cidr}`, {
+        securityGroupId: securityGroup.id,
+        description: `${this.family} from ${cidr}`,
+        ipProtocol: 'tcp',
+        fromPort: this.port,
+        toPort: this.port,
+        ...(cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+      });
+    }
+    for (const group of props.allowedSecurityGroupIds ?? []) {
+      new VpcSecurityGroupIngressRule(this, `ingress-${group}`, {
+        securityGroupId: securityGroup.id,
+        description: `${this.family} from ${group}`,
+        ipProtocol: 'tcp',
+        fromPort: this.port,
+        toPort: this.port,
+        referencedSecurityGroupId: group,
+      });
+    }
+
+    const family = parameterGroupFamily(props.engine, props.engineVersion);
+    const parameterGroupProps = {
+      // A new family (major upgrade) gets a new group, created before the old one goes.
+      name: `${props.identifier}-${family.replace(/\./g, '-')}`,
+      family,
+      description: `TLS-only settings for ${props.identifier}`,
+      parameter: ENGINE_PARAMETERS[this.family].map((p) => ({ ...p, applyMethod: 'immediate' })),
+      lifecycle: { createBeforeDestroy: true },
+    };
+    const common = {
+      engine: props.engine,
+      engineVersion: props.engineVersion,
+      manageMasterUserPassword: true,
+      iamDatabaseAuthenticationEnabled: true,
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyId,
+      deletionProtection: props.deletionProtection ?? true,
+      backupRetentionPeriod: props.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      enabledCloudwatchLogsExports: LOG_EXPORTS[props.engine],
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.identifier}-final`,
+    };
+    const caCertIdentifier = props.caCertIdentifier ?? DATABASE_DEFAULTS.caCertIdentifier;
+
+    if (isAurora(props.engine)) {
+      const parameterGroup = new RdsClusterParameterGroup(this, 'parameters', parameterGroupProps);
+      const cluster = new RdsCluster(this, 'cluster', {
+        ...common,
+        clusterIdentifier: props.identifier,
+        masterUsername: this.masterUsername,
+        databaseName: props.databaseName,
+        dbClusterParameterGroupName: parameterGroup.name,
+      });
+      const count = props.instanceCount ?? DATABASE_DEFAULTS.instanceCount;
+      for (let n = 1; n <= count; n++) {
+        new RdsClusterInstance(this, `instance-${n}`, {
+          identifier: `${props.identifier}-${n}`,
+          clusterIdentifier: cluster.clusterIdentifier,
+          engine: props.engine,
+          engineVersion: cluster.engineVersion,
+          instanceClass: props.instanceClass ?? DATABASE_DEFAULTS.auroraInstanceClass,
+          dbSubnetGroupName: subnetGroup.name,
+          publiclyAccessible: false,
+          caCertIdentifier,
+          autoMinorVersionUpgrade: true,
+          promotionTier: n,
+        });
+      }
+      this.endpoint = cluster.endpoint;
+      this.resourceId = cluster.clusterResourceId;
+      this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
+    } else {
+      const parameterGroup = new DbParameterGroup(this, 'parameters', parameterGroupProps);
+      const instance = new DbInstance(this, 'instance', {
+        ...common,
+        identifier: props.identifier,
+        dbName: props.databaseName,
+        username: this.masterUsername,
+        instanceClass: props.instanceClass ?? DATABASE_DEFAULTS.instanceClass,
+        allocatedStorage: props.allocatedStorage ?? DATABASE_DEFAULTS.allocatedStorage,
+        maxAllocatedStorage: props.maxAllocatedStorage ?? DATABASE_DEFAULTS.maxAllocatedStorage,
+        storageType: 'gp3',
+        multiAz: props.multiAz ?? false,
+        parameterGroupName: parameterGroup.name,
+        publiclyAccessible: false,
+        caCertIdentifier,
+        autoMinorVersionUpgrade: true,
+      });
+      this.endpoint = instance.address;
+      this.resourceId = instance.resourceId;
+      this.masterSecretArn = instance.masterUserSecret.get(0).secretArn;
+    }
+  }
+
+  /**
+   * The `rds-db:connect` resource for one database user: pass a name, or an IAM
+   * policy variable such as `IAM_USERNAME_VARIABLE`. The only place these ARNs are built.
+   */
+  connectArn(dbUser: string): string {
+    return `${this.arnPrefix}${this.resourceId}/${dbUser}`;
+  }
+}

@@ -1,0 +1,57 @@
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { IamDatabase } from '../modules/iam-database';
+import { DatabaseConfig } from '../lib/types';
+import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
+
+export interface DatabaseStackProps extends EnvironmentStackProps {
+  /** Key of the database in config.ts; the RDS identifier. */
+  readonly databaseKey: string;
+  readonly database: DatabaseConfig;
+}
+
+/** One database of the fleet, with the outputs people and other stacks need. */
+export class DatabaseStack extends EnvironmentStack {
+  readonly database: IamDatabase;
+
+  constructor(scope: Construct, id: string, props: DatabaseStackProps) {
+    super(scope, id, props);
+    const { database: db, environment: env } = props;
+    this.database = new IamDatabase(this, 'database', {
+      identifier: props.databaseKey,
+      engine: db.engine,
+      engineVersion: db.engineVersion,
+      databaseName: db.databaseName,
+      partition: env.partition ?? 'aws',
+      region: env.region,
+      account: env.account,
+      vpcId: env.vpcId,
+      subnetIds: env.subnetIds,
+      instanceClass: db.instanceClass,
+      instanceCount: db.instanceCount,
+      allocatedStorage: db.allocatedStorage,
+      maxAllocatedStorage: db.maxAllocatedStorage,
+      multiAz: db.multiAz,
+      masterUsername: db.masterUsername,
+      backupRetentionDays: db.backupRetentionDays,
+      caCertIdentifier: db.caCertIdentifier,
+      kmsKeyId: db.kmsKeyId,
+      allowedCidrs: db.allowedCidrs,
+      allowedSecurityGroupIds: db.allowedSecurityGroupIds,
+      deletionProtection: db.deletionProtection,
+    });
+    const d = this.database;
+    const outputs: Record<string, { value: string | number; description: string }> = {
+      endpoint: { value: d.endpoint, description: 'Host name to connect to (the writer endpoint for Aurora)' },
+      port: { value: d.port, description: 'Engine port' },
+      engine: { value: d.engine, description: 'RDS engine: postgres, mysql, aurora-postgresql or aurora-mysql' },
+      database_name: { value: d.databaseName, description: 'Database created at launch, granted to users' },
+      master_secret_arn: { value: d.masterSecretArn, description: 'Secrets Manager secret holding the master password (managed by RDS)' },
+      resource_id: { value: d.resourceId, description: 'Resource ID used in rds-db:connect ARNs (db-… or cluster-…)' },
+      region: { value: env.region, description: 'AWS region, for generate-db-auth-token' },
+    };
+    for (const [name, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, output);
+    }
+  }
+}

@@ -45,6 +45,13 @@ export const config = {
       allowedCidrs: ['10.30.0.0/16'],
     },
   },
+  identityCenter: {
+    // The organization's management account (or Identity Center's delegated administrator).
+    account: '111122223333',
+    region: 'eu-west-1',
+    permissionSetName: 'DatabaseAccess',
+    sessionDuration: 'PT4H',
+  },
 } satisfies AppConfig;
 
 /** The keys users.ts may grant, checked by the type checker as well as at synth. */

@@ -32,9 +32,9 @@ const run = (dir: string, script: string) =>
 describe('the example app', () => {
   const stacks = synthApp({ config, users });
 
-  test('declares a database and a users stack per database', () => {
+  test('declares a database and a users stack per database, and the Identity Center stack', () => {
     expect(Object.keys(stacks).sort()).toEqual([
-      'database-billing', 'database-orders', 'database-sandbox', 'users-billing', 'users-orders', 'users-sandbox',
+      'database-billing', 'database-orders', 'database-sandbox', 'identity-center', 'users-billing', 'users-orders', 'users-sandbox',
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('main.ts as cdktf runs it', () => {
     const result = run(dir, 'main.ts');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort()).toHaveLength(6);
+    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort()).toHaveLength(7);
   });
 
   test('fails when users.ts is bad, naming every bad entry and writing nothing', () => {

@@ -1,7 +1,10 @@
 import { App } from 'cdktf';
 import { DatabaseStack } from '../stacks/database-stack';
 import { UsersStack } from '../stacks/users-stack';
-import { sortedEntries } from './order';
+import { ConnectPolicyStack } from '../stacks/connect-policy-stack';
+import { DEFAULT_POLICY_NAME, IdentityCenterStack } from '../stacks/identity-center-stack';
+import { byCodeUnit, sortedEntries } from './order';
+import { connectPolicy, principalTagVariable } from './iam';
 import { ValidationError } from './problems';
 import { AppConfig, DatabaseGrant, UserEntry } from './types';
 import { ConnectionOverrides } from './connection';
@@ -40,10 +43,17 @@ export function validateInputs(input: ComposeInput): ValidInputs {
 export interface ComposedApp {
   readonly databases: Readonly<Record<string, DatabaseStack>>;
   readonly users: Readonly<Record<string, UsersStack>>;
+  /** Present when config.ts has `identityCenter`. */
+  readonly identityCenter?: IdentityCenterStack;
+  /** Customer-managed connect policies, by environment key (one per database account). */
+  readonly connectPolicies: Readonly<Record<string, ConnectPolicyStack>>;
   readonly validated: ValidatedUsers;
 }
 
-/** Declares the stacks: per database, `database-<key>` and `users-<key>`. */
+/**
+ * Declares the stacks: per database, `database-<key>` and `users-<key>`; with
+ * `identityCenter`, `identity-center` (and `connect-policy-<environment>`).
+ */
 export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
   const { config, connections, validated } = inputs;
 
@@ -61,7 +71,50 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       connection: connections[key],
     });
   }
-  return { databases, users: usersStacks, validated };
+  const { identityCenter, connectPolicies } = composeIdentityCenter(app, config, databases, validated);
+  return { databases, users: usersStacks, identityCenter, connectPolicies, validated };
+}
+
+/**
+ * `identity-center` (attribute, group, permission set, assignments) and, for a
+ * customer-managed policy, `connect-policy-<environment>` in each database account.
+ */
+function composeIdentityCenter(
+  app: App,
+  config: AppConfig,
+  databases: Readonly<Record<string, DatabaseStack>>,
+  validated: ValidatedUsers,
+): Pick<ComposedApp, 'identityCenter' | 'connectPolicies'> {
+  const ic = config.identityCenter;
+  if (!ic) return { connectPolicies: {} };
+  const dbStacks = sortedEntries(databases);
+  const accountOf = (key: string) => config.environments[config.databases[key].environment].account;
+  const accounts = [...new Set(dbStacks.map(([key]) => accountOf(key)))].sort(byCodeUnit);
+  const identityCenter = new IdentityCenterStack(app, 'identity-center', {
+    identityCenter: ic,
+    databases: dbStacks.map(([, stack]) => stack.database),
+    usernames: validated.active.map((u) => u.username),
+    accounts,
+  });
+
+  const connectPolicies: Record<string, ConnectPolicyStack> = {};
+  if (ic.policy === 'customer-managed') {
+    const tag = principalTagVariable(ic.attributeKey ?? 'username');
+    for (const account of accounts) {
+      const inAccount = dbStacks.filter(([key]) => accountOf(key) === account);
+      // IAM is global per account: one policy per account, in its first environment.
+      const [environmentKey, environment] = sortedEntries(config.environments).find(([, env]) => env.account === account)!;
+      const stack = new ConnectPolicyStack(app, `connect-policy-${environmentKey}`, {
+        environmentKey,
+        environment,
+        policyName: ic.customerManagedPolicyName ?? DEFAULT_POLICY_NAME,
+        policy: connectPolicy({ connectArns: inAccount.map(([, s]) => s.database.connectArn(tag)), allowDescribe: ic.allowDescribe }),
+      });
+      identityCenter.addDependency(stack);
+      connectPolicies[environmentKey] = stack;
+    }
+  }
+  return { identityCenter, connectPolicies };
 }
 
 /** Who may use database `key`, sorted by username. */

@@ -70,8 +70,8 @@ export type BackendConfig =
       readonly kmsKeyId?: string;
     };
 
-/** An AWS account and region that hosts databases. */
-export interface EnvironmentConfig {
+/** An AWS account and region Terraform works in, and where its state lives. */
+export interface AwsTarget {
   readonly account: string;
   readonly region: string;
   /** @default "aws" */
@@ -83,11 +83,15 @@ export interface EnvironmentConfig {
   readonly assumeRoleArn?: string;
   /** @default { type: 'local' } */
   readonly backend?: BackendConfig;
+  /** Tags on every resource. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** An AWS account and region that hosts databases. */
+export interface EnvironmentConfig extends AwsTarget {
   readonly vpcId: string;
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
-  /** Tags on every resource in the environment. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** One database in the fleet: an RDS instance or an Aurora cluster. */
@@ -138,8 +142,52 @@ export interface DatabaseConfig {
   readonly connection?: ConnectionOverrides;
 }
 
+/** IAM Identity Center: who may connect, through which permission set. */
+export interface IdentityCenterConfig extends AwsTarget {
+  /**
+   * Identity Center instance and its identity store; give both or neither.
+   * @default - looked up with the `aws_ssoadmin_instances` data source
+   */
+  readonly instanceArn?: string;
+  readonly identityStoreId?: string;
+  /** Access-control attribute (principal tag) key. @default "username" */
+  readonly attributeKey?: string;
+  /** Where the attribute comes from, written as in the console. @default "${path:userName}" */
+  readonly attributeSource?: string;
+  /**
+   * Whether this project owns the instance's access-control attributes (there is one set
+   * per instance). Set false when another team manages them; they must map the same key.
+   * @default true
+   */
+  readonly manageAttributes?: boolean;
+  /** @default "DatabaseAccess" */
+  readonly permissionSetName?: string;
+  /** @default "Connect to databases as your own IAM database user" */
+  readonly permissionSetDescription?: string;
+  /** ISO 8601, PT1H to PT12H. Tokens last 15 minutes regardless. @default "PT1H" */
+  readonly sessionDuration?: string;
+  /**
+   * `inline`: the policy lives in the permission set. `customer-managed`: the permission set
+   * references a policy this project creates, with the same name, in every database account.
+   * @default "inline"
+   */
+  readonly policy?: 'inline' | 'customer-managed';
+  /** Name of the customer-managed policy. @default "rds-iam-access-connect" */
+  readonly customerManagedPolicyName?: string;
+  /** Read-only `rds:Describe*` so GUI clients can discover endpoints. @default false */
+  readonly allowDescribe?: boolean;
+  /**
+   * The group everyone in users.ts is put in; it is assigned the permission set.
+   * `existing: true` looks up a group by display name instead of creating it.
+   * @default { name: "rds-iam-access" }
+   */
+  readonly group?: { readonly name: string; readonly existing?: boolean };
+}
+
 /** The whole fleet. Keys of `databases` are what `users.ts` refers to. */
 export interface AppConfig {
   readonly environments: Readonly<Record<string, EnvironmentConfig>>;
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
+  /** @default - no Identity Center stack */
+  readonly identityCenter?: IdentityCenterConfig;
 }

@@ -1,7 +1,7 @@
 import { ConnectionOverrides, connectionOverrides } from './connection';
 import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from './defaults';
 import { Problems, show } from './problems';
-import { AppConfig, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, isAurora } from './types';
+import { AppConfig, AwsTarget, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora } from './types';
 import { sortedEntries } from './order';
 
 /** Engine versions this project knows how to configure (parameter group family, TLS, roles). */
@@ -42,6 +42,7 @@ export function validateConfig(
   for (const [key, db] of sortedEntries(databases)) {
     checkDatabase(key, db, environments, problems);
   }
+  if (config?.identityCenter !== undefined) checkIdentityCenter(config.identityCenter, problems);
   const connections = connectionOverrides(databases, env, problems);
   problems.throwIfAny();
   return connections;
@@ -65,6 +66,18 @@ function checkEnvironment(key: string, env: EnvironmentConfig, problems: Problem
     return;
   }
   unknownFields(where, env, ENVIRONMENT_FIELDS, problems);
+  checkAwsTarget(where, env, problems);
+  if (!/^vpc-[0-9a-f]{8,17}$/.test(String(env.vpcId))) problems.add(where, `vpcId ${show(env.vpcId)} is not a VPC ID, e.g. 'vpc-0abc1234def567890'`);
+  const subnets = Array.isArray(env.subnetIds) ? env.subnetIds : [];
+  if (subnets.length < 2) problems.add(where, `subnetIds has ${subnets.length}; RDS needs at least two subnets in different availability zones`);
+  for (const subnet of subnets) {
+    if (!/^subnet-[0-9a-f]{8,17}$/.test(String(subnet))) problems.add(where, `subnetIds entry ${show(subnet)} is not a subnet ID, e.g. 'subnet-0abc1234def567890'`);
+  }
+  for (const dup of duplicates(subnets)) problems.add(where, `subnetIds lists ${show(dup)} more than once; remove the copy`);
+}
+
+/** Account, region, role and state backend: what every stack's AWS side needs. */
+function checkAwsTarget(where: string, env: AwsTarget, problems: Problems): void {
   if (!/^\d{12}$/.test(String(env.account))) problems.add(where, `account ${show(env.account)} must be a 12-digit AWS account ID as a string, e.g. '123456789012'`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(String(env.region))) problems.add(where, `region ${show(env.region)} is not an AWS region name, e.g. 'eu-west-1'`);
   if (env.partition !== undefined && !['aws', 'aws-cn', 'aws-us-gov'].includes(env.partition)) {
@@ -73,13 +86,6 @@ function checkEnvironment(key: string, env: EnvironmentConfig, problems: Problem
   if (env.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(env.assumeRoleArn)) {
     problems.add(where, `assumeRoleArn ${show(env.assumeRoleArn)} is not an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/terraform'`);
   }
-  if (!/^vpc-[0-9a-f]{8,17}$/.test(String(env.vpcId))) problems.add(where, `vpcId ${show(env.vpcId)} is not a VPC ID, e.g. 'vpc-0abc1234def567890'`);
-  const subnets = Array.isArray(env.subnetIds) ? env.subnetIds : [];
-  if (subnets.length < 2) problems.add(where, `subnetIds has ${subnets.length}; RDS needs at least two subnets in different availability zones`);
-  for (const subnet of subnets) {
-    if (!/^subnet-[0-9a-f]{8,17}$/.test(String(subnet))) problems.add(where, `subnetIds entry ${show(subnet)} is not a subnet ID, e.g. 'subnet-0abc1234def567890'`);
-  }
-  for (const dup of duplicates(subnets)) problems.add(where, `subnetIds lists ${show(dup)} more than once; remove the copy`);
   const backend = env.backend;
   if (backend !== undefined) {
     if (backend.type === 's3') {
@@ -156,6 +162,58 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
     if (!/^sg-[0-9a-f]{8,17}$/.test(String(sg))) problems.add(where, `allowedSecurityGroupIds entry ${show(sg)} is not a security group ID, e.g. 'sg-0abc1234def567890'`);
   }
   for (const dup of duplicates(groups)) problems.add(where, `allowedSecurityGroupIds lists ${show(dup)} more than once; remove the copy`);
+}
+
+const IDENTITY_CENTER_FIELDS = new Set([
+  'account', 'region', 'partition', 'assumeRoleArn', 'backend', 'tags', 'instanceArn', 'identityStoreId', 'attributeKey',
+  'attributeSource', 'manageAttributes', 'permissionSetName', 'permissionSetDescription', 'sessionDuration', 'policy',
+  'customerManagedPolicyName', 'allowDescribe', 'group',
+]);
+
+function checkIdentityCenter(ic: IdentityCenterConfig, problems: Problems): void {
+  const where = 'identityCenter';
+  if (typeof ic !== 'object' || ic === null) {
+    problems.add(where, `must be an object, got ${show(ic)}`);
+    return;
+  }
+  unknownFields(where, ic, IDENTITY_CENTER_FIELDS, problems);
+  checkAwsTarget(where, ic, problems);
+  if ((ic.instanceArn === undefined) !== (ic.identityStoreId === undefined)) {
+    problems.add(where, 'give both instanceArn and identityStoreId, or neither (then they are looked up)');
+  }
+  if (ic.instanceArn !== undefined && !/^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/.test(ic.instanceArn)) {
+    problems.add(where, `instanceArn ${show(ic.instanceArn)} is not an Identity Center instance ARN, e.g. 'arn:aws:sso:::instance/ssoins-1234567890abcdef'`);
+  }
+  if (ic.identityStoreId !== undefined && !/^d-[0-9a-f]{10}$/.test(ic.identityStoreId)) {
+    problems.add(where, `identityStoreId ${show(ic.identityStoreId)} is not an identity store ID, e.g. 'd-1234567890'`);
+  }
+  if (ic.attributeKey !== undefined && !/^[A-Za-z0-9_.:=+@-]{1,128}$/.test(ic.attributeKey)) {
+    problems.add(where, `attributeKey ${show(ic.attributeKey)} is not a valid principal tag key (letters, digits, _ . : = + @ -)`);
+  }
+  if (ic.attributeSource !== undefined && !/^\$\{path:[A-Za-z0-9_.[\]"= -]+\}$/.test(ic.attributeSource)) {
+    problems.add(where, `attributeSource ${show(ic.attributeSource)} must be an Identity Center attribute path, e.g. '\${path:userName}'`);
+  }
+  if (ic.permissionSetName !== undefined && !/^[\w+=,.@-]{1,32}$/.test(ic.permissionSetName)) {
+    problems.add(where, `permissionSetName ${show(ic.permissionSetName)} must be 1-32 letters, digits or + = , . @ _ -`);
+  }
+  if (ic.sessionDuration !== undefined && !/^PT([1-9]|1[0-2])H$/.test(ic.sessionDuration)) {
+    problems.add(where, `sessionDuration ${show(ic.sessionDuration)} must be PT1H to PT12H`);
+  }
+  if (ic.policy !== undefined && ic.policy !== 'inline' && ic.policy !== 'customer-managed') {
+    problems.add(where, `policy ${show(ic.policy)} must be 'inline' or 'customer-managed'`);
+  }
+  if (ic.customerManagedPolicyName !== undefined && ic.policy !== 'customer-managed') {
+    problems.add(where, "customerManagedPolicyName applies only with policy: 'customer-managed'; remove it or set the policy");
+  }
+  if (ic.customerManagedPolicyName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(ic.customerManagedPolicyName)) {
+    problems.add(where, `customerManagedPolicyName ${show(ic.customerManagedPolicyName)} is not an IAM policy name`);
+  }
+  if (ic.group !== undefined && (typeof ic.group?.name !== 'string' || ic.group.name.trim() === '' || ic.group.name.length > 1024)) {
+    problems.add(where, `group.name ${show(ic.group?.name)} must be a non-empty group display name`);
+  }
+  for (const field of ['manageAttributes', 'allowDescribe'] as const) {
+    if (ic[field] !== undefined && typeof ic[field] !== 'boolean') problems.add(where, `${field} must be true or false, got ${show(ic[field])}`);
+  }
 }
 
 function checkInteger(where: string, field: string, value: unknown, min: number, max: number, problems: Problems): void {

@@ -1,10 +1,11 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { IamDatabase } from '../modules/iam-database';
-import { DatabaseConfig } from '../lib/types';
+import { DatabaseConfig, EnvironmentConfig } from '../lib/types';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 export interface DatabaseStackProps extends EnvironmentStackProps {
+  readonly environment: EnvironmentConfig;
   /** Key of the database in config.ts; the RDS identifier. */
   readonly databaseKey: string;
   readonly database: DatabaseConfig;

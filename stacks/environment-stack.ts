@@ -1,12 +1,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../lib/types';
+import { AwsTarget } from '../lib/types';
 
 export interface EnvironmentStackProps {
-  /** Key of the environment in config.ts, tagged on every resource. */
+  /** Key of the environment in config.ts (or `identity-center`), tagged on every resource. */
   readonly environmentKey: string;
-  readonly environment: EnvironmentConfig;
+  readonly environment: AwsTarget;
 }
 
 /**
@@ -14,7 +14,7 @@ export interface EnvironmentStackProps {
  * that refuses to touch any other account.
  */
 export class EnvironmentStack extends TerraformStack {
-  readonly environment: EnvironmentConfig;
+  readonly environment: AwsTarget;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);

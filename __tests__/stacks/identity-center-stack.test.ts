@@ -1,0 +1,123 @@
+import { DataAwsIdentitystoreGroup } from '@cdktf/provider-aws/lib/data-aws-identitystore-group';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IdentitystoreGroup } from '@cdktf/provider-aws/lib/identitystore-group';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-customer-managed-policy-attachment';
+import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
+import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
+import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
+import { AppConfig, UserEntry } from '../../lib/types';
+import { fleet, people } from '../fixtures/fleet';
+import { addresses, resourcesOfType, synthApp } from '../fixtures/synth';
+
+const withIdentityCenter = (overrides: Partial<NonNullable<AppConfig['identityCenter']>>): AppConfig => ({
+  ...fleet,
+  identityCenter: { ...fleet.identityCenter!, ...overrides },
+});
+
+const inlinePolicyOf = (json: string): string => {
+  const [policy] = Object.values(resourcesOfType(json, 'aws_ssoadmin_permission_set_inline_policy'));
+  return policy.inline_policy as string;
+};
+
+describe('IdentityCenterStack', () => {
+  const stacks = synthApp();
+  const sso = stacks['identity-center'];
+
+  test('maps the username attribute from ${path:userName}, escaped for Terraform', () => {
+    expect(sso).toHaveResourceWithProperties(SsoadminInstanceAccessControlAttributes, {
+      attribute: [{ key: 'username', value: [{ source: ['$${path:userName}'] }] }],
+    });
+    expect(sso).toContain('"$${path:userName}"');
+  });
+
+  test('the inline policy names $${aws:PrincipalTag/username} on each database’s live resource id', () => {
+    const policy = inlinePolicyOf(sso);
+    const resources = JSON.parse(policy.split('$${').join('<tag>{')).Statement[0].Resource as string[];
+    expect(resources).toEqual([
+      expect.stringMatching(/^arn:aws:rds-db:us-east-1:210987654321:dbuser:\$\{data\.terraform_remote_state\.cross-stack-reference-input-database-amy\.outputs\.cross-stack-output-aws_rds_cluster.*cluster_resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/),
+      expect.stringMatching(/^arn:aws:rds-db:us-east-1:210987654321:dbuser:\$\{.*database-apg.*cluster_resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/),
+      expect.stringMatching(/^arn:aws:rds-db:eu-west-1:123456789012:dbuser:\$\{.*database-my.*aws_db_instance.*resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/),
+      expect.stringMatching(/^arn:aws:rds-db:eu-west-1:123456789012:dbuser:\$\{.*database-pg.*aws_db_instance.*resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/),
+    ]);
+    // The exact text Terraform receives for one statement resource.
+    expect(policy).toMatch(/"arn:aws:rds-db:eu-west-1:123456789012:dbuser:\$\{data\.terraform_remote_state\.cross-stack-reference-input-database-pg\.outputs\.cross-stack-output-aws_db_instancedatabase_instance_[0-9A-F]{8}resource_id\}\/\$\$\{aws:PrincipalTag\/username\}"/);
+    expect(JSON.parse(policy.split('$${').join('{')).Statement).toHaveLength(1);
+  });
+
+  test('a permission set with the configured session, assigned to the group in every database account', () => {
+    expect(sso).toHaveResourceWithProperties(SsoadminPermissionSet, { name: 'DatabaseAccess', session_duration: 'PT1H' });
+    const assignments = Object.values(resourcesOfType(sso, 'aws_ssoadmin_account_assignment'));
+    expect(assignments.map((a) => a.target_id)).toEqual(['123456789012', '210987654321']);
+    expect(sso).toHaveResourceWithProperties(SsoadminAccountAssignment, {
+      principal_type: 'GROUP',
+      principal_id: expect.stringMatching(/aws_identitystore_group\..*\.group_id/),
+      target_type: 'AWS_ACCOUNT',
+      depends_on: [expect.stringMatching(/^aws_ssoadmin_permission_set_inline_policy\./)],
+    });
+  });
+
+  test('looks up the Identity Center instance unless given', () => {
+    expect(JSON.parse(sso).data.aws_ssoadmin_instances).toBeDefined();
+    const given = synthApp({ config: withIdentityCenter({ instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', identityStoreId: 'd-1234567890' }) })['identity-center'];
+    expect(JSON.parse(given).data?.aws_ssoadmin_instances).toBeUndefined();
+    expect(given).toHaveResourceWithProperties(SsoadminPermissionSet, { instance_arn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' });
+  });
+
+  test('everyone with access today is a member: one lookup and one membership per person', () => {
+    const memberships = Object.values(resourcesOfType(sso, 'aws_identitystore_group_membership'));
+    expect(memberships).toHaveLength(3);
+    const lookups = JSON.parse(sso).data.aws_identitystore_user;
+    expect(Object.values(lookups).map((u: any) => u.alternate_identifier.unique_attribute.attribute_value)).toEqual(['alice', 'bob', 'carol.x@example.com']);
+  });
+
+  test('per-person resources stay constant and the policy does not grow with people', () => {
+    const many: UserEntry[] = Array.from({ length: 50 }, (_, i) => ({ username: `user${String(i).padStart(3, '0')}`, access: { pg: 'read' } }));
+    const big = synthApp({ users: [...people, ...many] })['identity-center'];
+    expect(addresses(big).length - addresses(sso).length).toBe(50);
+    expect(inlinePolicyOf(big)).toBe(inlinePolicyOf(sso));
+  });
+
+  test('an existing group is looked up by name instead of created', () => {
+    const out = synthApp({ config: withIdentityCenter({ group: { name: 'Engineering', existing: true } }) })['identity-center'];
+    expect(out).not.toHaveResource(IdentitystoreGroup);
+    expect(out).toHaveDataSourceWithProperties(DataAwsIdentitystoreGroup, {
+      alternate_identifier: { unique_attribute: { attribute_path: 'DisplayName', attribute_value: 'Engineering' } },
+    });
+  });
+
+  test('attributes owned elsewhere are left alone', () => {
+    const out = synthApp({ config: withIdentityCenter({ manageAttributes: false }) })['identity-center'];
+    expect(out).not.toHaveResource(SsoadminInstanceAccessControlAttributes);
+  });
+
+  test('customer-managed: the permission set references a policy created in each database account', () => {
+    const out = synthApp({ config: withIdentityCenter({ policy: 'customer-managed', allowDescribe: true }) });
+    expect(out['identity-center']).not.toHaveResource(SsoadminPermissionSetInlinePolicy);
+    expect(out['identity-center']).toHaveResourceWithProperties(SsoadminCustomerManagedPolicyAttachment, {
+      customer_managed_policy_reference: { name: 'rds-iam-access-connect', path: '/' },
+    });
+    expect(Object.keys(out).filter((id) => id.startsWith('connect-policy-')).sort()).toEqual(['connect-policy-production', 'connect-policy-staging']);
+    expect(out['connect-policy-production']).toHaveResourceWithProperties(IamPolicy, { name: 'rds-iam-access-connect' });
+    const [policy] = Object.values(resourcesOfType(out['connect-policy-production'], 'aws_iam_policy'));
+    const statements = JSON.parse((policy.policy as string).split('$${').join('{')).Statement;
+    expect(statements[0].Resource).toHaveLength(2);
+    expect(statements[0].Resource.every((r: string) => r.includes('123456789012'))).toBe(true);
+    expect(statements[1].Action).toEqual(['rds:DescribeDBClusters', 'rds:DescribeDBInstances']);
+  });
+
+  test('fails when identityCenter config is bad, listing every problem', () => {
+    const config = withIdentityCenter({
+      instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+      sessionDuration: 'PT24H',
+      permissionSetName: 'Database Access',
+      customerManagedPolicyName: 'x',
+      attributeSource: 'userName',
+    });
+    expect(() => synthApp({ config })).toThrow(/config.ts has 5 problems[\s\S]*give both instanceArn and identityStoreId[\s\S]*attributeSource "userName"[\s\S]*permissionSetName "Database Access"[\s\S]*sessionDuration "PT24H"[\s\S]*customerManagedPolicyName applies only/);
+  });
+
+  test('identity-center matches its snapshot', () => {
+    expect(sso).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Strings that must reach AWS containing `${…}`. Terraform would interpolate `${`, so
+ * in Terraform JSON they are written `$${…}`; Terraform turns that back into `${` at apply.
+ * Build them with `terraformLiteral`, never inside a template literal.
+ */
+export function terraformLiteral(text: string): string {
+  return text.split('${').join('$${');
+}
+
+/** The IAM policy variable for the caller's username tag, escaped for Terraform JSON. */
+export const IAM_USERNAME_VARIABLE = terraformLiteral('${aws:PrincipalTag/username}');
+
+/** Where Identity Center takes the `username` attribute from by default (unescaped). */
+export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
+
+/** IAM policy variable for principal tag `key`, escaped for Terraform JSON. */
+export function principalTagVariable(key: string): string {
+  return key === 'username' ? IAM_USERNAME_VARIABLE : terraformLiteral('${aws:PrincipalTag/' + key + '}');
+}
+
+export interface ConnectPolicyOptions {
+  /** `rds-db:connect` resources, one per database, each ending in the principal tag variable. */
+  readonly connectArns: readonly string[];
+  /** Add read-only `rds:DescribeDBInstances`/`DescribeDBClusters` for GUI clients. @default false */
+  readonly allowDescribe?: boolean;
+}
+
+/**
+ * The permission set policy: connect only as the database user named by one's own
+ * principal tag, on exactly the listed databases. Its size depends on the number of
+ * databases, never on the number of people.
+ */
+export function connectPolicy(options: ConnectPolicyOptions): string {
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: 'ConnectAsOwnDatabaseUser',
+      Effect: 'Allow',
+      Action: 'rds-db:connect',
+      Resource: [...options.connectArns],
+    },
+  ];
+  if (options.allowDescribe) {
+    statements.push({
+      Sid: 'DiscoverEndpoints',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances'],
+      Resource: '*',
+    });
+  }
+  // JSON.stringify keeps `$${` as written; Fn.jsonencode would not.
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}

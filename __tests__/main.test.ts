@@ -1,33 +1,14 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { config } from '../config';
 import { users } from '../users';
 import { NOW } from './fixtures/fleet';
+import { projectCopy, runScript } from './fixtures/project';
 import { synthApp } from './fixtures/synth';
 
-const ROOT = path.resolve(__dirname, '..');
-
-/** A throwaway copy of the project with its own users.ts, sharing node_modules. */
-function projectWithUsers(usersSource: string | undefined): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-access-'));
-  for (const entry of ['main.ts', 'config.ts', 'users.ts', 'lib', 'stacks', 'modules', '.gen', 'scripts', 'package.json']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  if (usersSource !== undefined) fs.writeFileSync(path.join(dir, 'users.ts'), usersSource);
-  return dir;
-}
-
-const run = (dir: string, script: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', script], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'cdktf.out'), RDS_IAM_NOW: NOW.toISOString() },
-  });
+const run = (dir: string, script: string) => runScript(dir, script, [], { RDS_IAM_NOW: NOW.toISOString() });
 
 describe('the example app', () => {
   const stacks = synthApp({ config, users });
@@ -46,7 +27,7 @@ describe('the example app', () => {
 
 describe('main.ts as cdktf runs it', () => {
   test('synthesizes every stack and exits 0', () => {
-    const dir = projectWithUsers(undefined);
+    const dir = projectCopy(undefined);
     const result = run(dir, 'main.ts');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -54,7 +35,7 @@ describe('main.ts as cdktf runs it', () => {
   });
 
   test('fails when users.ts is bad, naming every bad entry and writing nothing', () => {
-    const dir = projectWithUsers(`
+    const dir = projectCopy(`
       export const users = [
         { username: 'root', access: { orders: 'read' } },
         { username: 'ok.person', access: { payroll: 'read' } },
@@ -72,7 +53,7 @@ describe('main.ts as cdktf runs it', () => {
   });
 
   test('npm run validate fails on an expired entry that synth would drop', () => {
-    const dir = projectWithUsers(`
+    const dir = projectCopy(`
       export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];`);
     const check = run(dir, 'scripts/validate.ts');
     expect(check.status).toBe(1);

@@ -1,0 +1,164 @@
+import { Signer } from '@aws-sdk/rds-signer';
+import { AppConfig, engineFamily, EngineFamily } from './types';
+
+/** A problem a person can fix; the CLI prints the message and exits 1. */
+export class ConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+const DEFAULT_PORTS: Readonly<Record<EngineFamily, number>> = { postgres: 5432, mysql: 3306 };
+
+/** What the person asked for on the command line. */
+export interface ConnectRequest {
+  readonly database: string;
+  readonly user?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly dbname?: string;
+  /** `host:port` of a tunnel (e.g. an SSM port-forward) to connect through. */
+  readonly via?: string;
+}
+
+/** Everything needed to sign a token and start a client. */
+export interface ConnectTarget {
+  readonly database: string;
+  readonly family: EngineFamily;
+  /** The RDS endpoint: what the token is signed for and TLS verifies. */
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  readonly dbname: string;
+  readonly user: string;
+  /** Where to actually connect, when going through a tunnel. */
+  readonly via?: { readonly host: string; readonly port: number };
+}
+
+/** `cdktf deploy --outputs-file` content: stack id → output name → value. */
+export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** Combines config.ts, deployed outputs and flags into a target, or says what is missing. */
+export function resolveTarget(request: ConnectRequest, config: AppConfig, outputs: StackOutputs | undefined): ConnectTarget {
+  const database = config.databases[request.database];
+  if (!Object.prototype.hasOwnProperty.call(config.databases, request.database) || !database) {
+    throw new ConnectError(`Unknown database ${JSON.stringify(request.database)}. The databases are: ${Object.keys(config.databases).sort().join(', ')}.`);
+  }
+  const family = engineFamily(database.engine);
+  const deployed = outputs?.[`database-${request.database}`] ?? {};
+  const host = request.host ?? (typeof deployed.endpoint === 'string' ? deployed.endpoint : undefined);
+  if (!host) {
+    throw new ConnectError(
+      `No endpoint known for ${request.database}. Pass --host <endpoint>, or --outputs <file> written by ` +
+        '`npm run deploy` (cdktf-outputs.json), or ask your platform team for that file.',
+    );
+  }
+  const user = request.user ?? process.env.RDS_IAM_USER;
+  if (!user) throw new ConnectError('Who are you? Pass --user <your Identity Center user name> or set RDS_IAM_USER.');
+  const deployedPort = typeof deployed.port === 'number' ? deployed.port : undefined;
+  return {
+    database: request.database,
+    family,
+    host,
+    port: request.port ?? deployedPort ?? DEFAULT_PORTS[family],
+    region: config.environments[database.environment].region,
+    dbname: request.dbname ?? database.databaseName,
+    user,
+    ...(request.via !== undefined ? { via: parseVia(request.via) } : {}),
+  };
+}
+
+function parseVia(via: string): { host: string; port: number } {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(via);
+  if (!m) throw new ConnectError(`--via ${JSON.stringify(via)} must be an IP address and port, e.g. 127.0.0.1:15432`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+export interface TokenOptions {
+  /** AWS profile, e.g. your SSO profile. @default - AWS_PROFILE or the default chain */
+  readonly profile?: string;
+  /** Fixed credentials (tests). @default - the standard AWS credential chain */
+  readonly credentials?: ConstructorParameters<typeof Signer>[0]['credentials'];
+}
+
+/**
+ * A 15-minute IAM auth token for the target, signed locally (no network call) with the
+ * standard credential chain. Credential problems become ConnectErrors that say what to run.
+ */
+export async function generateToken(target: ConnectTarget, options: TokenOptions = {}): Promise<string> {
+  const signer = new Signer({
+    hostname: target.host,
+    port: target.port,
+    region: target.region,
+    username: target.user,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  try {
+    return await signer.getAuthToken();
+  } catch (error) {
+    throw credentialError(error, options.profile ?? process.env.AWS_PROFILE);
+  }
+}
+
+function credentialError(error: unknown, profile: string | undefined): ConnectError {
+  const message = error instanceof Error ? error.message : String(error);
+  const login = `aws sso login${profile ? ` --profile ${profile}` : ''}`;
+  if (/expired|refresh failed|UnauthorizedException/i.test(message)) {
+    return new ConnectError(`Your AWS SSO session has expired. Run \`${login}\` and try again.`);
+  }
+  if (/Could not load credentials|credential|profile/i.test(message)) {
+    return new ConnectError(
+      `No AWS credentials${profile ? ` for profile ${profile}` : ''}. Run \`${login}\`, then pass --profile <name> or set AWS_PROFILE. (${message})`,
+    );
+  }
+  return new ConnectError(`Could not sign the token: ${message}`);
+}
+
+/** A client to start: the token only ever travels in `env`, never in `args`. */
+export interface ClientCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * psql with `sslmode=verify-full` (or mysql with `VERIFY_IDENTITY` and the cleartext plugin
+ * the token needs), checked against the RDS CA bundle. Through a tunnel, psql still verifies
+ * the RDS host name (`hostaddr` is the tunnel); mysql can only verify the CA.
+ */
+export function clientCommand(target: ConnectTarget, token: string, caBundle: string): ClientCommand {
+  if (target.family === 'postgres') {
+    const parts = [`host=${target.host}`, `port=${target.via?.port ?? target.port}`];
+    if (target.via) parts.push(`hostaddr=${target.via.host}`);
+    parts.push(`dbname=${target.dbname}`, `user=${target.user}`, 'sslmode=verify-full', `sslrootcert=${caBundle}`);
+    return { command: 'psql', args: [parts.join(' ')], env: { PGPASSWORD: token } };
+  }
+  return {
+    command: 'mysql',
+    args: [
+      `--host=${target.via?.host ?? target.host}`,
+      `--port=${target.via?.port ?? target.port}`,
+      `--user=${target.user}`,
+      `--ssl-ca=${caBundle}`,
+      `--ssl-mode=${target.via ? 'VERIFY_CA' : 'VERIFY_IDENTITY'}`,
+      '--enable-cleartext-plugin',
+      target.dbname,
+    ],
+    env: { MYSQL_PWD: token },
+  };
+}
+
+/** The command as a shell line, with every secret in its environment redacted. */
+export function printable(client: ClientCommand): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const env = Object.keys(client.env).map((name) => `${name}=<redacted>`);
+  return [...env, client.command, ...client.args.map(quote)].join(' ');
+}
+
+/** Where the RDS CA bundle is expected, and how to get it. */
+export const CA_BUNDLE_HELP =
+  'Download the RDS CA bundle once:\n' +
+  '  mkdir -p ~/.aws/rds && curl -fsSo ~/.aws/rds/global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\n' +
+  'or pass --ca <path> (or set RDS_IAM_CA_BUNDLE).';

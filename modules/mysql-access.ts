@@ -39,6 +39,8 @@ export class MysqlAccess extends Construct {
     }
     this.tierRoles = roles;
 
+    // One reference per tier, shared by every person: each `.name` read makes a new token.
+    const tierRoleRefs = Object.fromEntries(TIERS.map((t) => [t, roles[t].name])) as Record<Tier, string>;
     for (const { username, tier } of props.grants) {
       const user = new User(this, `user-${username}`, {
         user: username,
@@ -47,11 +49,11 @@ export class MysqlAccess extends Construct {
         tlsOption: 'SSL',
       });
       new Grant(this, `user-${username}-tier`, {
-        user: user.user,
-        host: user.host,
+        user: user.user, // the reference orders the grant after the user
+        host: MYSQL_IAM_HOST,
         database: '*',
         table: '*',
-        roles: [roles[tier].name],
+        roles: [tierRoleRefs[tier]],
       });
     }
   }

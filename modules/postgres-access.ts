@@ -75,11 +75,13 @@ export class PostgresAccess extends Construct {
       }
     }
 
+    // One reference per tier, shared by every person: each `.name` read makes a new token.
+    const tierRoleRefs = Object.fromEntries(TIERS.map((t) => [t, roles[t].name])) as Record<Tier, string>;
     for (const { username, tier } of props.grants) {
       new Role(this, `user-${username}`, {
         name: username,
         login: true,
-        roles: ['rds_iam', roles[tier].name],
+        roles: ['rds_iam', tierRoleRefs[tier]],
         // On removal the provider reassigns what the person owned to its own login user
         // (the master user) before dropping the role: nothing they created is lost.
         skipReassignOwned: false,

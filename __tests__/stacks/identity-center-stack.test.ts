@@ -64,11 +64,13 @@ describe('IdentityCenterStack', () => {
     expect(given).toHaveResourceWithProperties(SsoadminPermissionSet, { instance_arn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' });
   });
 
-  test('everyone with access today is a member: one lookup and one membership per person', () => {
+  test('everyone with access today is a member, their user ID looked up by UserName', () => {
+    const json = JSON.parse(sso);
+    const [users] = Object.keys(json.data.aws_identitystore_users);
+    const [local] = Object.keys(json.locals);
+    expect(json.locals[local]).toBe(`\${{ for key, val in toset(data.aws_identitystore_users.${users}.users): val.user_name => val.user_id }}`);
     const memberships = Object.values(resourcesOfType(sso, 'aws_identitystore_group_membership'));
-    expect(memberships).toHaveLength(3);
-    const lookups = JSON.parse(sso).data.aws_identitystore_user;
-    expect(Object.values(lookups).map((u: any) => u.alternate_identifier.unique_attribute.attribute_value)).toEqual(['alice', 'bob', 'carol.x@example.com']);
+    expect(memberships.map((m) => m.member_id)).toEqual(['alice', 'bob', 'carol.x@example.com'].map((u) => `\${local.${local}["${u}"]}`));
   });
 
   test('per-person resources stay constant and the policy does not grow with people', () => {

@@ -59,19 +59,36 @@ const LOG_EXPORTS: Readonly<Record<Engine, string[]>> = {
   postgres: ['iam-db-auth-error', 'postgresql', 'upgrade'],
   'aurora-postgresql': ['iam-db-auth-error', 'postgresql'],
   mysql: ['error', 'iam-db-auth-error', 'slowquery'],
-  'aurora-mysql': ['error', 'iam-db-auth-error', 'slowquery'],
+  'aurora-mysql': ['audit', 'error', 'iam-db-auth-error', 'slowquery'],
 };
 
+type Parameter = { readonly name: string; readonly value: string };
+
 /**
- * Engine parameters that make TLS mandatory. MySQL also activates granted roles at
- * login, so a user's tier role works without a `mysql_default_roles` per person.
+ * TLS made mandatory by the engine, and an audit trail of who logged in and what they
+ * changed (connections, DDL, grants). MySQL also activates granted roles at login, so a
+ * user's tier role works without a `mysql_default_roles` per person.
  */
-const ENGINE_PARAMETERS: Readonly<Record<EngineFamily, ReadonlyArray<{ name: string; value: string }>>> = {
-  postgres: [{ name: 'rds.force_ssl', value: '1' }],
-  mysql: [
-    { name: 'activate_all_roles_on_login', value: '1' },
-    { name: 'require_secure_transport', value: '1' },
-    { name: 'slow_query_log', value: '1' },
+const POSTGRES_PARAMETERS: readonly Parameter[] = [
+  { name: 'log_connections', value: '1' },
+  { name: 'log_min_duration_statement', value: '5000' },
+  { name: 'log_statement', value: 'ddl' },
+  { name: 'rds.force_ssl', value: '1' },
+];
+const MYSQL_PARAMETERS: readonly Parameter[] = [
+  { name: 'activate_all_roles_on_login', value: '1' },
+  { name: 'require_secure_transport', value: '1' },
+  { name: 'slow_query_log', value: '1' },
+];
+const ENGINE_PARAMETERS: Readonly<Record<Engine, readonly Parameter[]>> = {
+  postgres: POSTGRES_PARAMETERS,
+  'aurora-postgresql': POSTGRES_PARAMETERS,
+  mysql: MYSQL_PARAMETERS,
+  // Aurora MySQL has the audit plugin built in; RDS MySQL would need an option group.
+  'aurora-mysql': [
+    ...MYSQL_PARAMETERS,
+    { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+    { name: 'server_audit_logging', value: '1' },
   ],
 };
 
@@ -148,8 +165,8 @@ export class IamDatabase extends Construct {
       // A new family (major upgrade) gets a new group, created before the old one goes.
       name: `${props.identifier}-${family.replace(/\./g, '-')}`,
       family,
-      description: `TLS-only settings for ${props.identifier}`,
-      parameter: ENGINE_PARAMETERS[this.family].map((p) => ({ ...p, applyMethod: 'immediate' })),
+      description: `TLS-only and audit settings for ${props.identifier}`,
+      parameter: ENGINE_PARAMETERS[props.engine].map((p) => ({ ...p, applyMethod: 'immediate' })),
       lifecycle: { createBeforeDestroy: true },
     };
     const common = {

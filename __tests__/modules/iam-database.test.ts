@@ -59,7 +59,11 @@ describe('IamDatabase', () => {
     });
     expect(out).toHaveResourceWithProperties(DbParameterGroup, {
       family: 'postgres16',
-      parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'immediate' }],
+      parameter: expect.arrayContaining([
+        { name: 'rds.force_ssl', value: '1', apply_method: 'immediate' },
+        { name: 'log_connections', value: '1', apply_method: 'immediate' },
+        { name: 'log_statement', value: 'ddl', apply_method: 'immediate' },
+      ]),
     });
     expect(out).not.toHaveResource(RdsCluster);
     const [instance] = Object.values(JSON.parse(out).resource.aws_db_instance) as Record<string, unknown>[];
@@ -93,7 +97,7 @@ describe('IamDatabase', () => {
     });
     expect(out).toHaveResourceWithProperties(RdsClusterParameterGroup, {
       family: 'aurora-postgresql16',
-      parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'immediate' }],
+      parameter: expect.arrayContaining([{ name: 'rds.force_ssl', value: '1', apply_method: 'immediate' }]),
     });
     const instances = JSON.parse(out).resource.aws_rds_cluster_instance;
     expect(Object.keys(instances)).toHaveLength(2);
@@ -106,12 +110,20 @@ describe('IamDatabase', () => {
     expect(out).not.toHaveResource(DbInstance);
   });
 
-  test('Aurora MySQL cluster: secure transport in the cluster parameter group', () => {
+  test('Aurora MySQL cluster: secure transport and the audit log in the cluster parameter group', () => {
     const out = synth({ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0' });
-    expect(out).toHaveResourceWithProperties(RdsCluster, { ...secureCluster, engine: 'aurora-mysql' });
+    expect(out).toHaveResourceWithProperties(RdsCluster, {
+      ...secureCluster,
+      engine: 'aurora-mysql',
+      enabled_cloudwatch_logs_exports: ['audit', 'error', 'iam-db-auth-error', 'slowquery'],
+    });
     expect(out).toHaveResourceWithProperties(RdsClusterParameterGroup, {
       family: 'aurora-mysql8.0',
-      parameter: expect.arrayContaining([{ name: 'require_secure_transport', value: '1', apply_method: 'immediate' }]),
+      parameter: expect.arrayContaining([
+        { name: 'require_secure_transport', value: '1', apply_method: 'immediate' },
+        { name: 'server_audit_logging', value: '1', apply_method: 'immediate' },
+        { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL', apply_method: 'immediate' },
+      ]),
     });
     expect(Object.keys(JSON.parse(out).resource.aws_rds_cluster_instance)).toHaveLength(1);
   });

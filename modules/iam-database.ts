@@ -8,17 +8,15 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { DATABASE_DEFAULTS } from '../lib/defaults';
-import { Engine, engineFamily, EngineFamily, isAurora } from '../lib/types';
+import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/types';
 
-export interface IamDatabaseProps {
+/**
+ * The database's settings as config.ts declares them (see `DatabaseConfig` for each field
+ * and its default), plus where it lives.
+ */
+export interface IamDatabaseProps extends Omit<DatabaseConfig, 'environment' | 'schemas' | 'connection'> {
   /** RDS identifier of the instance or cluster; also names its subnet, security and parameter groups. */
   readonly identifier: string;
-  /** `aurora-*` engines give a cluster, the others a single instance. */
-  readonly engine: Engine;
-  /** Full version or, for RDS instances, a major version that RDS keeps patched. */
-  readonly engineVersion: string;
-  /** Database created at launch. */
-  readonly databaseName: string;
   /** AWS partition, region and account, for `rds-db:connect` ARNs. */
   readonly partition: string;
   readonly region: string;
@@ -26,30 +24,6 @@ export interface IamDatabaseProps {
   readonly vpcId: string;
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
-  /** @default "db.t4g.medium" for Aurora, "db.t4g.micro" otherwise */
-  readonly instanceClass?: string;
-  /** Aurora only. @default 1 */
-  readonly instanceCount?: number;
-  /** Instance only, GiB. @default 20 */
-  readonly allocatedStorage?: number;
-  /** Instance only, GiB; autoscaling ceiling. @default 100 */
-  readonly maxAllocatedStorage?: number;
-  /** Instance only. @default false */
-  readonly multiAz?: boolean;
-  /** @default "dbmaster" (password managed by RDS in Secrets Manager, never in code or state) */
-  readonly masterUsername?: string;
-  /** @default 7 */
-  readonly backupRetentionDays?: number;
-  /** @default "rds-ca-rsa2048-g1" */
-  readonly caCertIdentifier?: string;
-  /** @default - the AWS managed key for RDS (storage is always encrypted) */
-  readonly kmsKeyId?: string;
-  /** CIDR blocks admitted on the engine port. @default - none */
-  readonly allowedCidrs?: readonly string[];
-  /** Security groups admitted on the engine port. @default - none */
-  readonly allowedSecurityGroupIds?: readonly string[];
-  /** @default true */
-  readonly deletionProtection?: boolean;
 }
 
 const PORTS: Readonly<Record<EngineFamily, number>> = { postgres: 5432, mysql: 3306 };

@@ -18,28 +18,15 @@ export class DatabaseStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     super(scope, id, props);
     const { database: db, environment: env } = props;
+    const { environment: _environment, schemas: _schemas, connection: _connection, ...settings } = db;
     this.database = new IamDatabase(this, 'database', {
+      ...settings,
       identifier: props.databaseKey,
-      engine: db.engine,
-      engineVersion: db.engineVersion,
-      databaseName: db.databaseName,
       partition: env.partition ?? 'aws',
       region: env.region,
       account: env.account,
       vpcId: env.vpcId,
       subnetIds: env.subnetIds,
-      instanceClass: db.instanceClass,
-      instanceCount: db.instanceCount,
-      allocatedStorage: db.allocatedStorage,
-      maxAllocatedStorage: db.maxAllocatedStorage,
-      multiAz: db.multiAz,
-      masterUsername: db.masterUsername,
-      backupRetentionDays: db.backupRetentionDays,
-      caCertIdentifier: db.caCertIdentifier,
-      kmsKeyId: db.kmsKeyId,
-      allowedCidrs: db.allowedCidrs,
-      allowedSecurityGroupIds: db.allowedSecurityGroupIds,
-      deletionProtection: db.deletionProtection,
     });
     const d = this.database;
     const outputs: Record<string, { value: string | number; description: string }> = {

@@ -1,5 +1,5 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { AppConfig, engineFamily, EngineFamily } from './types';
+import { AppConfig, DatabaseConfig, engineFamily, EngineFamily } from './types';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
 export class ConnectError extends Error {
@@ -39,12 +39,18 @@ export interface ConnectTarget {
 /** `cdktf deploy --outputs-file` content: stack id → output name → value. */
 export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
+/** The database's config.ts entry, or a ConnectError listing the known ones. */
+export function databaseConfig(config: AppConfig, key: string): DatabaseConfig {
+  const database = Object.prototype.hasOwnProperty.call(config.databases, key) ? config.databases[key] : undefined;
+  if (!database) {
+    throw new ConnectError(`Unknown database ${JSON.stringify(key)}. The databases are: ${Object.keys(config.databases).sort().join(', ')}.`);
+  }
+  return database;
+}
+
 /** Combines config.ts, deployed outputs and flags into a target, or says what is missing. */
 export function resolveTarget(request: ConnectRequest, config: AppConfig, outputs: StackOutputs | undefined): ConnectTarget {
-  const database = config.databases[request.database];
-  if (!Object.prototype.hasOwnProperty.call(config.databases, request.database) || !database) {
-    throw new ConnectError(`Unknown database ${JSON.stringify(request.database)}. The databases are: ${Object.keys(config.databases).sort().join(', ')}.`);
-  }
+  const database = databaseConfig(config, request.database);
   const family = engineFamily(database.engine);
   const deployed = outputs?.[`database-${request.database}`] ?? {};
   const host = request.host ?? (typeof deployed.endpoint === 'string' ? deployed.endpoint : undefined);
@@ -54,7 +60,7 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
         '`npm run deploy` (cdktf-outputs.json), or ask your platform team for that file.',
     );
   }
-  const user = request.user ?? process.env.RDS_IAM_USER;
+  const user = request.user;
   if (!user) throw new ConnectError('Who are you? Pass --user <your Identity Center user name> or set RDS_IAM_USER.');
   const deployedPort = typeof deployed.port === 'number' ? deployed.port : undefined;
   return {
@@ -73,6 +79,31 @@ function parseVia(via: string): { host: string; port: number } {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(via);
   if (!m) throw new ConnectError(`--via ${JSON.stringify(via)} must be an IP address and port, e.g. 127.0.0.1:15432`);
   return { host: m[1], port: Number(m[2]) };
+}
+
+/**
+ * The Identity Center user name of a permission-set session: the session name in its
+ * assumed-role ARN (`…:assumed-role/AWSReservedSSO_<set>_<id>/<user name>`).
+ */
+export function ssoUsernameFromArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/AWSReservedSSO_[^/]+\/(.+)$/.exec(arn)?.[1];
+}
+
+/** Asks STS who the current credentials belong to (no permission needed) and returns the SSO user name. */
+export async function currentSsoUsername(region: string, profile?: string): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  let arn: string;
+  try {
+    const sts = new STSClient({ region, ...(profile ? { profile } : {}) });
+    arn = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+  } catch (error) {
+    throw credentialError(error, profile ?? process.env.AWS_PROFILE, 'ask STS who you are');
+  }
+  const name = ssoUsernameFromArn(arn);
+  if (!name) {
+    throw new ConnectError(`Your AWS session (${arn}) is not an Identity Center permission-set session, so your user name is unknown. Pass --user <your Identity Center user name> or set RDS_IAM_USER.`);
+  }
+  return name;
 }
 
 export interface TokenOptions {
@@ -98,11 +129,11 @@ export async function generateToken(target: ConnectTarget, options: TokenOptions
   try {
     return await signer.getAuthToken();
   } catch (error) {
-    throw credentialError(error, options.profile ?? process.env.AWS_PROFILE);
+    throw credentialError(error, options.profile ?? process.env.AWS_PROFILE, 'sign the token');
   }
 }
 
-function credentialError(error: unknown, profile: string | undefined): ConnectError {
+function credentialError(error: unknown, profile: string | undefined, action: string): ConnectError {
   const message = error instanceof Error ? error.message : String(error);
   const login = `aws sso login${profile ? ` --profile ${profile}` : ''}`;
   if (/expired|refresh failed|UnauthorizedException/i.test(message)) {
@@ -113,7 +144,7 @@ function credentialError(error: unknown, profile: string | undefined): ConnectEr
       `No AWS credentials${profile ? ` for profile ${profile}` : ''}. Run \`${login}\`, then pass --profile <name> or set AWS_PROFILE. (${message})`,
     );
   }
-  return new ConnectError(`Could not sign the token: ${message}`);
+  return new ConnectError(`Could not ${action}: ${message}`);
 }
 
 /** A client to start: the token only ever travels in `env`, never in `args`. */

@@ -8,14 +8,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { config } from '../config';
-import { CA_BUNDLE_HELP, clientCommand, ConnectError, generateToken, printable, resolveTarget, StackOutputs } from '../lib/connect';
+import type { AppConfig } from '../lib/types';
+import {
+  CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, printable, resolveTarget, StackOutputs,
+} from '../lib/connect';
 
 const USAGE = `Usage:
   npm run connect -- <database> [--user NAME] [--profile P] [--print]
   npm run -s connect -- token <database> [--user NAME] [--profile P]
 
 Options:
-  --user NAME      your Identity Center user name (default: RDS_IAM_USER)
+  --user NAME      your Identity Center user name (default: RDS_IAM_USER, else the
+                   session name of your SSO credentials, asked of STS)
   --profile P      AWS profile to sign with, e.g. your SSO profile (default: AWS_PROFILE)
   --outputs FILE   outputs of \`npm run deploy\` (default: cdktf-outputs.json)
   --host H         RDS endpoint, instead of the outputs file
@@ -45,9 +49,12 @@ async function main(argv: string[]): Promise<number> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new ConnectError(`--port ${values.port} is not a port number`);
 
+  const fleet: AppConfig = config;
+  const region = fleet.environments[databaseConfig(fleet, database).environment].region;
+  const user = values.user ?? process.env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
   const target = resolveTarget(
-    { database, user: values.user, host: values.host, port, dbname: values.dbname, via: values.via },
-    config,
+    { database, user, host: values.host, port, dbname: values.dbname, via: values.via },
+    fleet,
     readOutputs(values.outputs),
   );
   const token = await generateToken(target, { profile: values.profile });

@@ -1,4 +1,4 @@
-import { clientCommand, ConnectTarget, generateToken, printable, resolveTarget } from '../../lib/connect';
+import { clientCommand, ConnectTarget, generateToken, printable, resolveTarget, ssoUsernameFromArn } from '../../lib/connect';
 import { fleet } from '../fixtures/fleet';
 
 const outputs = {
@@ -29,17 +29,25 @@ describe('resolveTarget', () => {
   });
 
   test('fails when the user is not given', () => {
-    const saved = process.env.RDS_IAM_USER;
-    delete process.env.RDS_IAM_USER;
-    try {
-      expect(() => resolveTarget({ database: 'pg' }, fleet, outputs)).toThrow(/Pass --user <your Identity Center user name> or set RDS_IAM_USER/);
-    } finally {
-      if (saved !== undefined) process.env.RDS_IAM_USER = saved;
-    }
+    expect(() => resolveTarget({ database: 'pg' }, fleet, outputs)).toThrow(/Pass --user <your Identity Center user name> or set RDS_IAM_USER/);
   });
 
   test('fails when --via is not IP:port', () => {
     expect(() => resolveTarget({ database: 'pg', user: 'j', via: 'bastion' }, fleet, outputs)).toThrow(/--via "bastion" must be an IP address and port/);
+  });
+});
+
+describe('ssoUsernameFromArn', () => {
+  test('reads the Identity Center user name from a permission-set session', () => {
+    expect(ssoUsernameFromArn('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_DatabaseAccess_0123456789abcdef/jane.doe@example.com')).toBe('jane.doe@example.com');
+  });
+
+  test.each([
+    'arn:aws:sts::123456789012:assumed-role/DeployRole/session',
+    'arn:aws:iam::123456789012:user/jane',
+    '',
+  ])('knows no user name for %j', (arn) => {
+    expect(ssoUsernameFromArn(arn)).toBeUndefined();
   });
 });
 

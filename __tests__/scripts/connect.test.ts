@@ -34,8 +34,8 @@ describe('npm run connect', () => {
     expect(result.stdout).toBe(`MYSQL_PWD=<redacted> mysql --host=billing.cluster-x.eu-west-1.rds.amazonaws.com --port=3306 --user=jane.doe --ssl-ca=${ca} --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin billing\n`);
   });
 
-  test('token prints only the token, for GUI clients', () => {
-    const result = connect(['token', 'orders', '--user', 'jane.doe', '--host', 'o.example']);
+  test('token prints only the token, for GUI clients; RDS_IAM_USER stands in for --user', () => {
+    const result = connect(['token', 'orders', '--host', 'o.example'], { RDS_IAM_USER: 'jane.doe' });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^o\.example:5432\/\?Action=connect&DBUser=jane\.doe&[^\n]*\n$/);
   });

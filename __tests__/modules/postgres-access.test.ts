@@ -1,0 +1,40 @@
+import { DefaultPrivileges } from '@cdktf/provider-postgresql/lib/default-privileges';
+import { Grant } from '@cdktf/provider-postgresql/lib/grant';
+import { Role } from '@cdktf/provider-postgresql/lib/role';
+import { Testing } from 'cdktf';
+import { PostgresAccess, PostgresAccessProps } from '../../modules/postgres-access';
+
+const synth = (props: Partial<PostgresAccessProps> = {}) =>
+  Testing.synthScope((scope) => {
+    new PostgresAccess(scope, 'access', { databaseName: 'app', objectOwners: ['dbmaster'], grants: [{ username: 'jane', tier: 'write' }], ...props });
+  });
+
+describe('PostgresAccess', () => {
+  test('a person is one LOGIN role in rds_iam and their tier, reassigning what they own on removal', () => {
+    expect(synth()).toHaveResourceWithProperties(Role, {
+      name: 'jane',
+      login: true,
+      roles: ['rds_iam', expect.stringMatching(/^\$\{postgresql_role\.access_tier-write_[0-9A-F]+\.name\}$/)],
+      skip_reassign_owned: false,
+      skip_drop_role: false,
+    });
+  });
+
+  test('tier roles cannot log in', () => {
+    const roles = Object.values(JSON.parse(synth()).resource.postgresql_role) as { name: string; login: boolean }[];
+    expect(roles.filter((r) => r.name.startsWith('iam_')).map((r) => [r.name, r.login]).sort()).toEqual([['iam_admin', false], ['iam_read', false], ['iam_write', false]]);
+  });
+
+  test('schemas default to public; read gets CONNECT on the database', () => {
+    const out = synth();
+    expect(out).toHaveResourceWithProperties(Grant, { database: 'app', object_type: 'database', privileges: ['CONNECT'] });
+    expect(out).toHaveResourceWithProperties(Grant, { schema: 'public', object_type: 'schema', privileges: ['USAGE'] });
+    expect(out).toHaveResourceWithProperties(Grant, { schema: 'public', object_type: 'schema', privileges: ['CREATE', 'USAGE'] });
+  });
+
+  test('write adds DML and sequence use, now and for future objects of each owner', () => {
+    const out = synth({ schemas: ['sales'] });
+    expect(out).toHaveResourceWithProperties(Grant, { schema: 'sales', object_type: 'table', privileges: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'] });
+    expect(out).toHaveResourceWithProperties(DefaultPrivileges, { schema: 'sales', owner: 'dbmaster', object_type: 'sequence', privileges: ['SELECT', 'UPDATE', 'USAGE'] });
+  });
+});

@@ -4,7 +4,8 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { config } from '../config';
 import { users } from '../users';
-import { NOW } from './fixtures/fleet';
+import { validateInputs } from '../lib/compose';
+import { fleet, NOW } from './fixtures/fleet';
 import { projectCopy, runScript } from './fixtures/project';
 import { synthApp } from './fixtures/synth';
 
@@ -61,5 +62,13 @@ describe('main.ts as cdktf runs it', () => {
     const synth = run(dir, 'main.ts');
     expect(synth.status).toBe(0);
     expect(synth.stderr).toMatch(/Expired, granted nothing; remove from users.ts: temp.person/);
+  });
+});
+
+describe('validateInputs', () => {
+  test('fails with the problems of config.ts and users.ts together', () => {
+    const config = { ...fleet, databases: { ...fleet.databases, pg: { ...fleet.databases.pg, engineVersion: '9.6' } } };
+    const bad = [{ username: 'root', access: { pg: 'read' } }] as const;
+    expect(() => validateInputs({ config, users: bad, now: NOW })).toThrow(/config.ts has 1 problem:[\s\S]*engineVersion "9.6"[\s\S]*\n\nusers.ts has 1 problem:[\s\S]*"root" is reserved/);
   });
 });

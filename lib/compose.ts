@@ -29,14 +29,26 @@ export interface ValidInputs {
   readonly validated: ValidatedUsers;
 }
 
-/** Checks config.ts, the connection variables and users.ts; throws one ValidationError per file. */
+/**
+ * Checks config.ts (with the connection variables) and users.ts, and throws one
+ * ValidationError listing the problems of both, so one run shows everything to fix.
+ */
 export function validateInputs(input: ComposeInput): ValidInputs {
-  const connections = validateConfig(input.config, input.env ?? {});
-  const validated = validateUsers(input.users, {
-    databases: input.config.databases,
-    now: input.now,
-    onExpired: input.onExpired,
-  });
+  const failures: string[] = [];
+  const attempt = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      failures.push(error.message);
+      return undefined;
+    }
+  };
+  const connections = attempt(() => validateConfig(input.config, input.env ?? {}));
+  const validated = attempt(() =>
+    validateUsers(input.users, { databases: input.config?.databases ?? {}, now: input.now, onExpired: input.onExpired }),
+  );
+  if (!connections || !validated) throw new ValidationError(failures.join('\n\n'));
   return { config: input.config, connections, validated };
 }
 

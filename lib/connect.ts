@@ -1,5 +1,5 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { AppConfig, DatabaseConfig, engineFamily, EngineFamily } from './types';
+import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from './types';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
 export class ConnectError extends Error {
@@ -20,6 +20,8 @@ export interface ConnectRequest {
   readonly dbname?: string;
   /** `host:port` of a tunnel (e.g. an SSM port-forward) to connect through. */
   readonly via?: string;
+  /** Aurora: connect to the reader endpoint instead of the writer. */
+  readonly reader?: boolean;
 }
 
 /** Everything needed to sign a token and start a client. */
@@ -53,7 +55,11 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
   const database = databaseConfig(config, request.database);
   const family = engineFamily(database.engine);
   const deployed = outputs?.[`database-${request.database}`] ?? {};
-  const host = request.host ?? (typeof deployed.endpoint === 'string' ? deployed.endpoint : undefined);
+  const endpointOutput = request.reader ? 'reader_endpoint' : 'endpoint';
+  if (request.reader && !isAurora(database.engine)) {
+    throw new ConnectError(`${request.database} is a single RDS instance (${database.engine}); --reader applies to Aurora clusters only.`);
+  }
+  const host = request.host ?? (typeof deployed[endpointOutput] === 'string' ? (deployed[endpointOutput] as string) : undefined);
   if (!host) {
     throw new ConnectError(
       `No endpoint known for ${request.database}. Pass --host <endpoint>, or --outputs <file> written by ` +

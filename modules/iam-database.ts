@@ -83,6 +83,8 @@ export class IamDatabase extends Construct {
   readonly family: EngineFamily;
   /** Host name of the instance, or of the cluster's writer endpoint. */
   readonly endpoint: string;
+  /** Aurora only: the load-balanced reader endpoint, for read-only work. */
+  readonly readerEndpoint?: string;
   readonly port: number;
   readonly databaseName: string;
   readonly masterUsername: string;
@@ -186,6 +188,7 @@ export class IamDatabase extends Construct {
         });
       }
       this.endpoint = cluster.endpoint;
+      this.readerEndpoint = cluster.readerEndpoint;
       this.resourceId = cluster.clusterResourceId;
       this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
     } else {

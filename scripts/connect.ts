@@ -25,6 +25,7 @@ Options:
   --host H         RDS endpoint, instead of the outputs file
   --port N         engine port (default: from outputs, else 5432/3306)
   --dbname NAME    database to open (default: the configured one)
+  --reader         Aurora: use the reader endpoint (from the outputs file)
   --via IP:PORT    connect through a tunnel (SSM port-forward); the token stays for the endpoint
   --ca PATH        RDS CA bundle (default: RDS_IAM_CA_BUNDLE or ~/.aws/rds/global-bundle.pem)
   --print          print the client command (token redacted) instead of running it
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       user: { type: 'string' }, profile: { type: 'string' }, outputs: { type: 'string' }, host: { type: 'string' },
       port: { type: 'string' }, dbname: { type: 'string' }, via: { type: 'string' }, ca: { type: 'string' },
-      print: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      print: { type: 'boolean' }, reader: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const tokenOnly = positionals[0] === 'token';
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const region = fleet.environments[databaseConfig(fleet, database).environment].region;
   const user = values.user ?? process.env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
   const target = resolveTarget(
-    { database, user, host: values.host, port, dbname: values.dbname, via: values.via },
+    { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
     fleet,
     readOutputs(values.outputs),
   );

@@ -38,6 +38,9 @@ export class DatabaseStack extends EnvironmentStack {
       resource_id: { value: d.resourceId, description: 'Resource ID used in rds-db:connect ARNs (db-… or cluster-…)' },
       region: { value: env.region, description: 'AWS region, for generate-db-auth-token' },
     };
+    if (d.readerEndpoint) {
+      outputs.reader_endpoint = { value: d.readerEndpoint, description: 'Aurora reader endpoint, for read-only connections (same IAM user and token rules)' };
+    }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }

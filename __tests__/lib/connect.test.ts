@@ -20,6 +20,12 @@ describe('resolveTarget', () => {
     expect(target).toMatchObject({ host: 'h.example', port: 6543, dbname: 'other', via: { host: '127.0.0.1', port: 15432 } });
   });
 
+  test('--reader picks the Aurora reader endpoint, and only for Aurora', () => {
+    const withReader = { ...outputs, 'database-amy': { ...outputs['database-amy'], reader_endpoint: 'amy.cluster-ro-abc123.us-east-1.rds.amazonaws.com' } };
+    expect(resolveTarget({ database: 'amy', user: 'jane', reader: true }, fleet, withReader).host).toBe('amy.cluster-ro-abc123.us-east-1.rds.amazonaws.com');
+    expect(() => resolveTarget({ database: 'pg', user: 'jane', reader: true }, fleet, outputs)).toThrow(/pg is a single RDS instance \(postgres\); --reader applies to Aurora clusters only/);
+  });
+
   test('fails when the database is unknown, listing the known ones', () => {
     expect(() => resolveTarget({ database: 'nope', user: 'jane' }, fleet, outputs)).toThrow(/Unknown database "nope". The databases are: amy, apg, my, pg./);
   });

@@ -13,7 +13,9 @@ describe('DatabaseStack', () => {
       expect(output.description).toEqual(expect.any(String));
     }
     expect((outputs.resource_id as { value: string }).value).toMatch(/aws_db_instance\..*\.resource_id/);
-    expect(JSON.parse(stacks['database-amy']).output.resource_id.value).toMatch(/aws_rds_cluster\..*\.cluster_resource_id/);
+    const cluster = JSON.parse(stacks['database-amy']).output;
+    expect(cluster.resource_id.value).toMatch(/aws_rds_cluster\..*\.cluster_resource_id/);
+    expect(cluster.reader_endpoint.value).toMatch(/aws_rds_cluster\..*\.reader_endpoint/);
   });
 
   test('the AWS provider refuses any account but the environment’s', () => {

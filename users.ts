@@ -19,7 +19,7 @@ export const users: readonly UserEntry<DatabaseKey>[] = [
     username: 'erin.contractor',
     displayName: 'Erin (contractor)',
     access: { sandbox: 'read' },
-    expires: '2027-06-30',
+    expires: '2030-06-30',
     reason: 'Migration audit, SEC-19',
   },
 ];

@@ -11,15 +11,15 @@ export interface AccessGroupProps {
   readonly name: string;
   /** Look the group up by name instead of creating it. @default false */
   readonly existing?: boolean;
-  /** Identity Center user names of the members, sorted. */
+  /** Identity Center user names of the members. */
   readonly usernames: readonly string[];
 }
 
 /**
  * The Identity Center group that holds everyone in users.ts: adding a person adds one
- * membership, removing them removes it. User IDs are looked up by `UserName` in one
- * listing of the identity store rather than one data source per person: a plan makes
- * one paged call instead of one per person, and synth stays fast at 10,000 people.
+ * membership (keyed by username), removing them removes it. User IDs are looked up by
+ * `UserName` in one listing of the identity store rather than one data source per person:
+ * a plan makes one paged call instead of one per person.
  */
 export class AccessGroup extends Construct {
   readonly groupId: string;
@@ -44,15 +44,14 @@ export class AccessGroup extends Construct {
       'user_ids_by_name',
       TerraformIterator.fromList(directory.users).forExpressionForMap('val.user_name', 'val.user_id'),
     );
-    // Plain expressions, not tokens: one token per person made synth slow (cdktf records a
-    // stack trace per token). Usernames are validated safe inside an HCL string literal.
-    const userIdsAddress = `local.${userIds.friendlyUniqueId}`;
-    for (const username of props.usernames) {
-      new IdentitystoreGroupMembership(this, `member-${username}`, {
-        identityStoreId: props.identityStoreId,
-        groupId: this.groupId,
-        memberId: `\${${userIdsAddress}["${username}"]}`,
-      });
-    }
+    // One membership resource for everyone, keyed by username.
+    const members = TerraformIterator.fromMap(Object.fromEntries(props.usernames.map((u) => [u, u])));
+    new IdentitystoreGroupMembership(this, 'members', {
+      forEach: members,
+      identityStoreId: props.identityStoreId,
+      groupId: this.groupId,
+      // An index, not lookup(): a name missing from the identity store fails the plan loudly.
+      memberId: `\${local.${userIds.friendlyUniqueId}[each.key]}`,
+    });
   }
 }

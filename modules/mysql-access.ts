@@ -1,3 +1,4 @@
+import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { Grant } from '../.gen/providers/mysql/grant';
 import { Role } from '../.gen/providers/mysql/role';
@@ -8,7 +9,7 @@ import { DatabaseGrant, Tier, TIERS } from '../lib/types';
 export interface MysqlAccessProps {
   /** MySQL databases (schemas) the tiers apply to. */
   readonly databases: readonly string[];
-  /** Users, sorted by username; each becomes a user plus one role grant. */
+  /** Users; each becomes a user plus one role grant. */
   readonly grants: readonly DatabaseGrant[];
 }
 
@@ -39,22 +40,26 @@ export class MysqlAccess extends Construct {
     }
     this.tierRoles = roles;
 
-    // One reference per tier, shared by every person: each `.name` read makes a new token.
-    const tierRoleRefs = Object.fromEntries(TIERS.map((t) => [t, roles[t].name])) as Record<Tier, string>;
-    for (const { username, tier } of props.grants) {
-      const user = new User(this, `user-${username}`, {
-        user: username,
-        host: MYSQL_IAM_HOST,
-        authPlugin: 'AWSAuthenticationPlugin',
-        tlsOption: 'SSL',
-      });
-      new Grant(this, `user-${username}-tier`, {
-        user: user.user, // the reference orders the grant after the user
-        host: MYSQL_IAM_HOST,
-        database: '*',
-        table: '*',
-        roles: [tierRoleRefs[tier]],
-      });
-    }
+    // One resource per kind for everyone, keyed by username: per-person state addresses
+    // stay stable (`mysql_user.…["jane"]`) and synth cost does not grow with people.
+    const people = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, g.username])));
+    const users = new User(this, 'users', {
+      forEach: people,
+      user: people.key,
+      host: MYSQL_IAM_HOST,
+      authPlugin: 'AWSAuthenticationPlugin',
+      tlsOption: 'SSL',
+    });
+    // A separate map for tiers, so a tier change touches only the grant, never the user.
+    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    new Grant(this, 'user-tiers', {
+      forEach: tiers,
+      user: tiers.key,
+      host: MYSQL_IAM_HOST,
+      database: '*',
+      table: '*',
+      roles: [tiers.value],
+      dependsOn: [users, ...TIERS.map((t) => roles[t])],
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { DefaultPrivileges } from '@cdktf/provider-postgresql/lib/default-privileges';
 import { Grant } from '@cdktf/provider-postgresql/lib/grant';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
+import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/types';
@@ -15,14 +16,15 @@ export interface PostgresAccessProps {
    * The tier role `iam_admin` is always included.
    */
   readonly objectOwners: readonly string[];
-  /** Users, sorted by username; each becomes one LOGIN role. */
+  /** Users; each becomes one LOGIN role. */
   readonly grants: readonly DatabaseGrant[];
 }
 
 /**
  * IAM-authenticated PostgreSQL users and the tier roles they belong to. Tier roles are
- * created once per database; a person is a single `postgresql_role` that is a member
- * of `rds_iam` and of their tier, so a tier change is an in-place membership update.
+ * created once per database; a person is one instance of the `users` role resource
+ * (keyed by username), a member of `rds_iam` and of their tier, so a tier change is an
+ * in-place membership update.
  */
 export class PostgresAccess extends Construct {
   readonly tierRoles: Readonly<Record<Tier, Role>>;
@@ -75,18 +77,19 @@ export class PostgresAccess extends Construct {
       }
     }
 
-    // One reference per tier, shared by every person: each `.name` read makes a new token.
-    const tierRoleRefs = Object.fromEntries(TIERS.map((t) => [t, roles[t].name])) as Record<Tier, string>;
-    for (const { username, tier } of props.grants) {
-      new Role(this, `user-${username}`, {
-        name: username,
-        login: true,
-        roles: ['rds_iam', tierRoleRefs[tier]],
-        // On removal the provider reassigns what the person owned to its own login user
-        // (the master user) before dropping the role: nothing they created is lost.
-        skipReassignOwned: false,
-        skipDropRole: false,
-      });
-    }
+    // One resource for everyone, keyed by username: per-person state addresses stay stable
+    // (`postgresql_role.…["jane"]`) and synth cost does not grow with people.
+    const members = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    new Role(this, 'users', {
+      forEach: members,
+      name: members.key,
+      login: true,
+      roles: ['rds_iam', members.value],
+      // On removal the provider reassigns what the person owned to its own login user
+      // (the master user) before dropping the role: nothing they created is lost.
+      skipReassignOwned: false,
+      skipDropRole: false,
+      dependsOn: TIERS.map((t) => roles[t]),
+    });
   }
 }

@@ -60,7 +60,12 @@ function synthStats(outdir: string): { bytes: number; userResources: number; pol
     bytes += text.length;
     const json = JSON.parse(text);
     if (stack.startsWith('users-')) {
-      userResources += Object.values(json.resource ?? {}).reduce((n: number, byName) => n + Object.keys(byName as object).length, 0);
+      // Resource instances Terraform plans: a for_each resource counts once per key.
+      for (const byName of Object.values(json.resource ?? {}) as Record<string, { for_each?: unknown }>[]) {
+        for (const body of Object.values(byName)) {
+          userResources += body.for_each && typeof body.for_each === 'object' ? Object.keys(body.for_each).length : 1;
+        }
+      }
     }
     const policy = Object.values(json.resource?.aws_ssoadmin_permission_set_inline_policy ?? {})[0] as { inline_policy?: string } | undefined;
     if (policy?.inline_policy) policyBytes = policy.inline_policy.length;

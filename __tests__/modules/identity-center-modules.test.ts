@@ -22,13 +22,15 @@ describe('AbacAttributes', () => {
 });
 
 describe('AccessGroup', () => {
-  test('creates the group and one membership per person', () => {
+  test('creates the group and one membership instance per person', () => {
     const out = Testing.synthScope((scope) => {
       new AccessGroup(scope, 'group', { identityStoreId: 'd-1234567890', name: 'db-people', usernames: ['ann', 'ben'] });
     });
     expect(out).toHaveResourceWithProperties(IdentitystoreGroup, { display_name: 'db-people', identity_store_id: 'd-1234567890' });
-    expect(Object.keys(JSON.parse(out).resource.aws_identitystore_group_membership)).toHaveLength(2);
-    expect(out).toHaveResourceWithProperties(IdentitystoreGroupMembership, { member_id: expect.stringMatching(/^\$\{local\.group_user_ids_by_name_[0-9A-F]+\["ben"\]\}$/) });
+    expect(out).toHaveResourceWithProperties(IdentitystoreGroupMembership, {
+      for_each: { ann: 'ann', ben: 'ben' },
+      member_id: expect.stringMatching(/^\$\{local\.group_user_ids_by_name_[0-9A-F]+\[each\.key\]\}$/),
+    });
   });
 
   test('with nobody, lists no users', () => {

@@ -11,14 +11,22 @@ const synth = () =>
 
 describe('MysqlAccess', () => {
   test('a person is an IAM user that must use TLS, from any host', () => {
-    expect(synth()).toHaveResourceWithProperties(User, { user: 'jane', host: '%', auth_plugin: 'AWSAuthenticationPlugin', tls_option: 'SSL' });
+    expect(synth()).toHaveResourceWithProperties(User, {
+      for_each: { jane: 'jane' },
+      user: '${each.key}',
+      host: '%',
+      auth_plugin: 'AWSAuthenticationPlugin',
+      tls_option: 'SSL',
+    });
   });
 
   test('and one grant of their tier role', () => {
     expect(synth()).toHaveResourceWithProperties(Grant, {
-      user: expect.stringMatching(/^\$\{mysql_user\.access_user-jane_[0-9A-F]+\.user\}$/),
+      for_each: { jane: 'iam_admin' },
+      user: '${each.key}',
       host: '%',
-      roles: [expect.stringMatching(/^\$\{mysql_role\.access_tier-admin_[0-9A-F]+\.name\}$/)],
+      roles: ['${each.value}'],
+      depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/), expect.stringMatching(/^mysql_role\.access_tier-admin_/)]),
     });
   });
 

@@ -8,7 +8,7 @@ import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permissi
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { AppConfig, UserEntry } from '../../lib/types';
 import { fleet, people } from '../fixtures/fleet';
-import { addresses, resourcesOfType, synthApp } from '../fixtures/synth';
+import { addresses, instances, resourcesOfType, synthApp } from '../fixtures/synth';
 
 const withIdentityCenter = (overrides: Partial<NonNullable<AppConfig['identityCenter']>>): AppConfig => ({
   ...fleet,
@@ -69,14 +69,16 @@ describe('IdentityCenterStack', () => {
     const [users] = Object.keys(json.data.aws_identitystore_users);
     const [local] = Object.keys(json.locals);
     expect(json.locals[local]).toBe(`\${{ for key, val in toset(data.aws_identitystore_users.${users}.users): val.user_name => val.user_id }}`);
-    const memberships = Object.values(resourcesOfType(sso, 'aws_identitystore_group_membership'));
-    expect(memberships.map((m) => m.member_id)).toEqual(['alice', 'bob', 'carol.x@example.com'].map((u) => `\${local.${local}["${u}"]}`));
+    const [membership] = Object.values(resourcesOfType(sso, 'aws_identitystore_group_membership'));
+    expect(membership.for_each).toEqual({ alice: 'alice', bob: 'bob', 'carol.x@example.com': 'carol.x@example.com' });
+    expect(membership.member_id).toBe(`\${local.${local}[each.key]}`);
   });
 
   test('per-person resources stay constant and the policy does not grow with people', () => {
     const many: UserEntry[] = Array.from({ length: 50 }, (_, i) => ({ username: `user${String(i).padStart(3, '0')}`, access: { pg: 'read' } }));
     const big = synthApp({ users: [...people, ...many] })['identity-center'];
-    expect(addresses(big).length - addresses(sso).length).toBe(50);
+    expect(instances(big).size - instances(sso).size).toBe(50);
+    expect(addresses(big)).toEqual(addresses(sso));
     expect(inlinePolicyOf(big)).toBe(inlinePolicyOf(sso));
   });
 

@@ -5,7 +5,7 @@ import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant';
 import { User as MysqlUser } from '../../.gen/providers/mysql/user';
 import { UserEntry } from '../../lib/types';
 import { people } from '../fixtures/fleet';
-import { addresses, resourcesOfType, synthApp } from '../fixtures/synth';
+import { instances, resourcesOfType, synthApp } from '../fixtures/synth';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
 
@@ -13,19 +13,21 @@ describe('UsersStack (PostgreSQL)', () => {
   const stacks = synthApp();
   const pg = stacks['users-pg'];
 
-  test('each person is a LOGIN role in rds_iam and their tier', () => {
+  test('each person is a LOGIN role in rds_iam and their tier, keyed by username', () => {
     expect(pg).toHaveResourceWithProperties(PgRole, {
-      name: 'bob',
+      for_each: { alice: 'iam_admin', bob: 'iam_write' },
+      name: '${each.key}',
       login: true,
-      roles: ['rds_iam', expect.stringMatching(/postgresql_role\..*tier-write.*\.name/)],
+      roles: ['rds_iam', '${each.value}'],
       skip_reassign_owned: false,
       skip_drop_role: false,
+      depends_on: expect.arrayContaining([expect.stringMatching(/^postgresql_role\..*tier-write/)]),
     });
   });
 
-  test('one resource per person per database', () => {
-    const roles = Object.values(resourcesOfType(pg, 'postgresql_role')).filter((r) => r.login === true);
-    expect(roles.map((r) => r.name)).toEqual(['alice', 'bob']);
+  test('one resource instance per person per database', () => {
+    const people = [...instances(pg).keys()].filter((a) => a.includes('["'));
+    expect(people).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["alice"\]$/), expect.stringMatching(/\["bob"\]$/)]);
   });
 
   test('tiers nest: write is in read, admin is in write', () => {
@@ -80,7 +82,8 @@ describe('UsersStack (MySQL)', () => {
 
   test('each person is an IAM user that must use TLS, with no password', () => {
     expect(my).toHaveResourceWithProperties(MysqlUser, {
-      user: 'carol.x@example.com',
+      for_each: { alice: 'alice', bob: 'bob', 'carol.x@example.com': 'carol.x@example.com' },
+      user: '${each.key}',
       host: '%',
       auth_plugin: 'AWSAuthenticationPlugin',
       tls_option: 'SSL',
@@ -90,13 +93,15 @@ describe('UsersStack (MySQL)', () => {
     }
   });
 
-  test('each person gets their tier through one role grant: two resources per person', () => {
+  test('each person gets their tier through one role grant: two resource instances per person', () => {
     expect(my).toHaveResourceWithProperties(MysqlGrant, {
-      user: expect.stringMatching(/mysql_user\..*\.user/),
+      for_each: { alice: 'iam_admin', bob: 'iam_read', 'carol.x@example.com': 'iam_write' },
+      user: '${each.key}',
       host: '%',
-      roles: [expect.stringMatching(/mysql_role\..*tier-write.*\.name/)],
+      roles: ['${each.value}'],
+      depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/)]),
     });
-    const personal = addresses(my).filter((a) => /user-/.test(a));
+    const personal = [...instances(my).keys()].filter((a) => a.includes('["'));
     expect(personal).toHaveLength(3 * 2);
   });
 
@@ -122,14 +127,14 @@ describe('UsersStack (MySQL)', () => {
 describe('users.ts changes touch only what they should', () => {
   const base = synthApp();
 
+  /** Resource instances whose configuration differs; everything outside `resource` must be equal. */
   const changedAddresses = (before: string, after: string) => {
-    const a = JSON.parse(before).resource ?? {};
-    const b = JSON.parse(after).resource ?? {};
-    const all = new Set([...addresses(before), ...addresses(after)]);
-    return [...all].filter((address) => {
-      const [type, name] = address.split('.');
-      return JSON.stringify(a[type]?.[name]) !== JSON.stringify(b[type]?.[name]);
-    });
+    const { resource: _a, ...restBefore } = JSON.parse(before);
+    const { resource: _b, ...restAfter } = JSON.parse(after);
+    expect(restAfter).toEqual(restBefore);
+    const a = instances(before);
+    const b = instances(after);
+    return [...new Set([...a.keys(), ...b.keys()])].filter((address) => a.get(address) !== b.get(address)).sort();
   };
 
   test('reordering users.ts synthesizes byte-identical JSON', () => {
@@ -141,27 +146,27 @@ describe('users.ts changes touch only what they should', () => {
   test('adding one person adds only their resources', () => {
     const added: UserEntry = { username: 'zed', access: { pg: 'read', my: 'read' } };
     const after = synthApp({ users: [...people, added] });
-    for (const id of USER_STACKS) {
-      const changed = changedAddresses(base[id], after[id]);
-      expect(changed.every((a) => /user-zed/.test(a))).toBe(true);
-    }
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toHaveLength(1);
-    expect(changedAddresses(base['users-my'], after['users-my'])).toHaveLength(2);
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["zed"\]$/)]);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
+      expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["zed"\]$/),
+      expect.stringMatching(/^mysql_user\.access_users_\w+\["zed"\]$/),
+    ]);
+    for (const id of ['users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
   });
 
   test('removing one person removes only their resources', () => {
     const after = synthApp({ users: people.filter((p) => p.username !== 'bob') });
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/postgresql_role\.access_user-bob_/)]);
-    expect(changedAddresses(base['users-my'], after['users-my']).sort()).toEqual([
-      expect.stringMatching(/mysql_grant\.access_user-bob-tier_/),
-      expect.stringMatching(/mysql_user\.access_user-bob_/),
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/)]);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
+      expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/),
+      expect.stringMatching(/^mysql_user\.access_users_\w+\["bob"\]$/),
     ]);
   });
 
   test('changing a tier touches only that person’s membership or grant, never the user', () => {
     const after = synthApp({ users: people.map((p) => (p.username === 'bob' ? { ...p, access: { pg: 'admin', my: 'write' } } : p)) });
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/postgresql_role\.access_user-bob_/)]);
-    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/mysql_grant\.access_user-bob-tier_/)]);
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/)]);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/)]);
     for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
   });
 

@@ -8,13 +8,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { config } from '../config';
-import { composeApp, validateInputs } from '../lib/compose';
-import { AppConfig, UserEntry } from '../lib/types';
 import { CHECKOV_SUPPRESSIONS } from '../security/checkov-suppressions';
-import { scanFleet, scanUsers } from '../security/scan-fleet';
-import { users } from '../users';
+import { synthFleets, withoutMetadata } from './synth-fleets';
 
 const ROOT = path.resolve(__dirname, '..');
 const REQUIREMENTS = path.join(ROOT, 'security', 'checkov-requirements.txt');
@@ -35,28 +30,16 @@ function ensureCheckov(): string {
 }
 
 /**
- * Synthesizes an app and writes each stack as checkov reads Terraform JSON: without cdktf's
- * `//` metadata and without the `terraform` block, whose `required_version` string checkov's
- * JSON parser rejects (backend and versions hold nothing to scan).
+ * Writes each stack as checkov reads Terraform JSON: without cdktf's `//` metadata and
+ * without the `terraform` block, whose `required_version` string checkov's JSON parser
+ * rejects (backend and versions hold nothing to scan).
  */
-function synthForScan(name: string, appConfig: AppConfig, people: readonly UserEntry[], into: string): void {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-synth-'));
-  const app = new App({ outdir });
-  composeApp(app, validateInputs({ config: appConfig, users: people, now: new Date('2026-01-01T00:00:00Z') }));
-  app.synth();
-  const strip = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(strip)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, strip(v)]))
-        : value;
-  for (const stack of fs.readdirSync(path.join(outdir, 'stacks'))) {
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-    delete json.terraform;
-    const dir = path.join(into, `${name}-${stack}`);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(strip(json), null, 1));
+function writeForScan(into: string): void {
+  for (const { name, json } of synthFleets()) {
+    const { terraform: _terraform, ...rest } = json;
+    fs.mkdirSync(path.join(into, name), { recursive: true });
+    fs.writeFileSync(path.join(into, name, 'main.tf.json'), JSON.stringify(withoutMetadata(rest), null, 1));
   }
-  fs.rmSync(outdir, { recursive: true, force: true });
 }
 
 interface Finding { check_id: string; check_name: string; resource: string; file_path: string }
@@ -64,8 +47,7 @@ interface Finding { check_id: string; check_name: string; resource: string; file
 function main(): number {
   const checkov = ensureCheckov();
   const scanDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
-  synthForScan('example', config, users, scanDir);
-  synthForScan('all-engines', scanFleet, scanUsers, scanDir);
+  writeForScan(scanDir);
 
   const result = spawnSync(checkov, ['-d', scanDir, '--framework', 'terraform_json', '-o', 'json', '--skip-download', '--compact'], {
     encoding: 'utf8',

@@ -86,6 +86,11 @@ function checkAwsTarget(where: string, env: AwsTarget, problems: Problems): void
   if (env.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(env.assumeRoleArn)) {
     problems.add(where, `assumeRoleArn ${show(env.assumeRoleArn)} is not an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/terraform'`);
   }
+  for (const [tag, value] of Object.entries(env.tags ?? {})) {
+    if (typeof value !== 'string' || tag.trim() === '' || tag.length > 128 || value.length > 256 || /^aws:/i.test(tag)) {
+      problems.add(where, `tag ${show(tag)}=${show(value)} is not a valid AWS tag (key 1-128 characters not starting with aws:, string value up to 256)`);
+    }
+  }
   const backend = env.backend;
   if (backend !== undefined) {
     if (backend.type === 's3') {

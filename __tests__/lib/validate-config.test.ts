@@ -84,6 +84,11 @@ describe('validateConfig', () => {
     expect(() => validateConfig(broken((c) => { c.databases.Orders_DB = c.databases.pg; }))).toThrow(/databases.Orders_DB: key "Orders_DB"/);
   });
 
+  test('fails when a tag is not a valid AWS tag', () => {
+    expect(() => validateConfig(broken((c) => { c.environments.production.tags = { 'aws:owner': 'x', Team: 7 }; })))
+      .toThrow(/config.ts has 2 problems[\s\S]*tag "aws:owner"="x" is not a valid AWS tag[\s\S]*tag "Team"=7/);
+  });
+
   test('fails when a field is unknown', () => {
     expect(() => validateConfig(broken((c) => { c.databases.pg.publiclyAccessible = true; }))).toThrow(/unknown field "publiclyAccessible"/);
   });

@@ -13,7 +13,6 @@ import { synthFleets } from './synth-fleets';
 
 const TERRAFORM = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
 const MIRROR = process.env.RDS_IAM_TF_MIRROR ?? '/opt/tf-plugins';
-const AWS_IN_MIRROR = path.join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
 const UNAVAILABLE_PROVIDERS = ['mysql', 'postgresql'];
 
 function skip(reason: string): number {
@@ -66,7 +65,11 @@ async function validateDir(dir: string, env: NodeJS.ProcessEnv): Promise<string 
 
 async function main(): Promise<number> {
   if (spawnSync(TERRAFORM, ['version'], { stdio: 'ignore' }).status !== 0) return skip(`no ${TERRAFORM} on PATH`);
-  const versions = fs.existsSync(AWS_IN_MIRROR) ? fs.readdirSync(AWS_IN_MIRROR).sort() : [];
+  // A mirror is laid out <hostname>/<namespace>/<type>/<version>/<platform>.
+  const awsInMirror = fs.existsSync(MIRROR)
+    ? fs.readdirSync(MIRROR).map((host) => path.join(MIRROR, host, 'hashicorp', 'aws')).find((dir) => fs.existsSync(dir))
+    : undefined;
+  const versions = awsInMirror ? fs.readdirSync(awsInMirror).sort() : [];
   if (versions.length === 0) return skip(`no hashicorp/aws in the provider mirror ${MIRROR} (set RDS_IAM_TF_MIRROR)`);
   const awsVersion = versions[versions.length - 1];
   process.stdout.write(`terraform validate with hashicorp/aws ${awsVersion} from ${MIRROR} (the bindings target 6.x)\n`);

@@ -1,11 +1,11 @@
 import { App } from 'cdktf';
 import { config } from './config';
-import { fixedClock, systemClock } from './lib/clock';
+import { clockFromEnv } from './lib/clock';
 import { composeApp, exitOnValidationError, validateInputs } from './lib/compose';
 import { users } from './users';
 
 exitOnValidationError(() => {
-  const now = (process.env.RDS_IAM_NOW ? fixedClock(process.env.RDS_IAM_NOW) : systemClock)();
+  const now = clockFromEnv(process.env)();
   // Everything is checked before the App exists, so bad input writes nothing.
   const inputs = validateInputs({ config, users, now, env: process.env });
   const app = new App();

@@ -10,6 +10,11 @@ export function fixedClock(iso: string): Clock {
   return () => new Date(at.getTime());
 }
 
+/** `RDS_IAM_NOW` (an ISO time) when set, else the system clock: how every entry point reads today. */
+export function clockFromEnv(env: Readonly<Record<string, string | undefined>>): Clock {
+  return env.RDS_IAM_NOW ? fixedClock(env.RDS_IAM_NOW) : systemClock;
+}
+
 /** `YYYY-MM-DD` of a real calendar day, or undefined. */
 export function parseDay(value: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

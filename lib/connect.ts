@@ -1,4 +1,5 @@
 import { Signer } from '@aws-sdk/rds-signer';
+import { ENGINE_PORTS } from './defaults';
 import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from './types';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
@@ -8,8 +9,6 @@ export class ConnectError extends Error {
     this.name = 'ConnectError';
   }
 }
-
-const DEFAULT_PORTS: Readonly<Record<EngineFamily, number>> = { postgres: 5432, mysql: 3306 };
 
 /** What the person asked for on the command line. */
 export interface ConnectRequest {
@@ -73,7 +72,7 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
     database: request.database,
     family,
     host,
-    port: request.port ?? deployedPort ?? DEFAULT_PORTS[family],
+    port: request.port ?? deployedPort ?? ENGINE_PORTS[family],
     region: config.environments[database.environment].region,
     dbname: request.dbname ?? database.databaseName,
     user,

@@ -10,5 +10,8 @@ export const DATABASE_DEFAULTS = {
   maxAllocatedStorage: 100,
 } as const;
 
+/** The port each engine family listens on, for security groups, providers and clients. */
+export const ENGINE_PORTS = { postgres: 5432, mysql: 3306 } as const;
+
 /** Certificate authorities RDS offers today; `rds-ca-2019` expired in 2024. */
 export const RDS_CA_IDENTIFIERS: readonly string[] = ['rds-ca-rsa2048-g1', 'rds-ca-rsa4096-g1', 'rds-ca-ecc384-g1'];

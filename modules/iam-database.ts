@@ -7,7 +7,7 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { DATABASE_DEFAULTS } from '../lib/defaults';
+import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/defaults';
 import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/types';
 
 /**
@@ -25,8 +25,6 @@ export interface IamDatabaseProps extends Omit<DatabaseConfig, 'environment' | '
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
 }
-
-const PORTS: Readonly<Record<EngineFamily, number>> = { postgres: 5432, mysql: 3306 };
 
 /** Logs RDS can export per engine; `iam-db-auth-error` shows why an IAM login failed. */
 const LOG_EXPORTS: Readonly<Record<Engine, string[]>> = {
@@ -98,7 +96,7 @@ export class IamDatabase extends Construct {
     super(scope, id);
     this.engine = props.engine;
     this.family = engineFamily(props.engine);
-    this.port = PORTS[this.family];
+    this.port = ENGINE_PORTS[this.family];
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
     this.arnPrefix = `arn:${props.partition}:rds-db:${props.region}:${props.account}:dbuser:`;

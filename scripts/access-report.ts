@@ -10,7 +10,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { config } from '../config';
 import { accessChanges, accessMatrix } from '../lib/access-report';
-import { fixedClock, systemClock } from '../lib/clock';
+import { clockFromEnv } from '../lib/clock';
 import { UserEntry } from '../lib/types';
 import { users } from '../users';
 
@@ -33,7 +33,7 @@ async function usersAt(ref: string): Promise<readonly UserEntry[]> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { base: { type: 'string' } } });
   if (values.base === undefined) {
-    const now = (process.env.RDS_IAM_NOW ? fixedClock(process.env.RDS_IAM_NOW) : systemClock)();
+    const now = clockFromEnv(process.env)();
     process.stdout.write(accessMatrix(users, config, now));
     return;
   }

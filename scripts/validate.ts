@@ -4,14 +4,14 @@
  * are removed in review rather than linger.
  */
 import { config } from '../config';
-import { fixedClock, systemClock } from '../lib/clock';
+import { clockFromEnv } from '../lib/clock';
 import { exitOnValidationError } from '../lib/compose';
 import { validateConfig } from '../lib/validate-config';
 import { validateUsers } from '../lib/validate-users';
 import { users } from '../users';
 
 exitOnValidationError(() => {
-  const now = (process.env.RDS_IAM_NOW ? fixedClock(process.env.RDS_IAM_NOW) : systemClock)();
+  const now = clockFromEnv(process.env)();
   validateConfig(config, process.env);
   const { active } = validateUsers(users, { databases: config.databases, now, onExpired: 'error' });
   process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);

@@ -4,7 +4,7 @@ import { UsersStack } from '../stacks/users-stack';
 import { ConnectPolicyStack } from '../stacks/connect-policy-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from '../stacks/identity-center-stack';
 import { byCodeUnit, sortedEntries } from './order';
-import { connectPolicy, principalTagVariable } from './iam';
+import { connectPolicyFor } from './iam';
 import { ValidationError } from './problems';
 import { AppConfig, DatabaseGrant, UserEntry } from './types';
 import { ConnectionOverrides } from './connection';
@@ -111,7 +111,6 @@ function composeIdentityCenter(
 
   const connectPolicies: Record<string, ConnectPolicyStack> = {};
   if (ic.policy === 'customer-managed') {
-    const tag = principalTagVariable(ic.attributeKey ?? 'username');
     for (const account of accounts) {
       const inAccount = dbStacks.filter(([key]) => accountOf(key) === account);
       // IAM is global per account: one policy per account, in its first environment.
@@ -120,7 +119,7 @@ function composeIdentityCenter(
         environmentKey,
         environment,
         policyName: ic.customerManagedPolicyName ?? DEFAULT_POLICY_NAME,
-        policy: connectPolicy({ connectArns: inAccount.map(([, s]) => s.database.connectArn(tag)), allowDescribe: ic.allowDescribe }),
+        policy: connectPolicyFor(inAccount.map(([, s]) => s.database), ic),
       });
       identityCenter.addDependency(stack);
       connectPolicies[environmentKey] = stack;

@@ -13,9 +13,12 @@ export const IAM_USERNAME_VARIABLE = terraformLiteral('${aws:PrincipalTag/userna
 /** Where Identity Center takes the `username` attribute from by default (unescaped). */
 export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
 
+/** The access-control attribute (principal tag) key sessions carry by default. */
+export const DEFAULT_ATTRIBUTE_KEY = 'username';
+
 /** IAM policy variable for principal tag `key`, escaped for Terraform JSON. */
-export function principalTagVariable(key: string): string {
-  return key === 'username' ? IAM_USERNAME_VARIABLE : terraformLiteral('${aws:PrincipalTag/' + key + '}');
+export function principalTagVariable(key: string = DEFAULT_ATTRIBUTE_KEY): string {
+  return key === DEFAULT_ATTRIBUTE_KEY ? IAM_USERNAME_VARIABLE : terraformLiteral('${aws:PrincipalTag/' + key + '}');
 }
 
 export interface ConnectPolicyOptions {
@@ -49,4 +52,18 @@ export function connectPolicy(options: ConnectPolicyOptions): string {
   }
   // JSON.stringify keeps `$${` as written; Fn.jsonencode would not.
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** A database that names its own `rds-db:connect` resources (IamDatabase). */
+export interface Connectable {
+  connectArn(dbUser: string): string;
+}
+
+/** The connect policy for these databases, each scoped to the caller's own principal tag. */
+export function connectPolicyFor(
+  databases: readonly Connectable[],
+  options: { readonly attributeKey?: string; readonly allowDescribe?: boolean },
+): string {
+  const tag = principalTagVariable(options.attributeKey);
+  return connectPolicy({ connectArns: databases.map((db) => db.connectArn(tag)), allowDescribe: options.allowDescribe });
 }

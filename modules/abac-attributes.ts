@@ -1,6 +1,6 @@
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
 import { Construct } from 'constructs';
-import { DEFAULT_ATTRIBUTE_SOURCE, terraformLiteral } from '../lib/iam';
+import { DEFAULT_ATTRIBUTE_KEY, DEFAULT_ATTRIBUTE_SOURCE, terraformLiteral } from '../lib/iam';
 
 export interface AbacAttributesProps {
   readonly instanceArn: string;
@@ -19,7 +19,7 @@ export class AbacAttributes extends Construct {
 
   constructor(scope: Construct, id: string, props: AbacAttributesProps) {
     super(scope, id);
-    this.key = props.key ?? 'username';
+    this.key = props.key ?? DEFAULT_ATTRIBUTE_KEY;
     new SsoadminInstanceAccessControlAttributes(this, 'attributes', {
       instanceArn: props.instanceArn,
       attribute: [{ key: this.key, value: [{ source: [terraformLiteral(props.source ?? DEFAULT_ATTRIBUTE_SOURCE)] }] }],

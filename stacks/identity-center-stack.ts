@@ -1,7 +1,7 @@
 import { DataAwsSsoadminInstances } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-instances';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { connectPolicy, principalTagVariable } from '../lib/iam';
+import { connectPolicyFor } from '../lib/iam';
 import { IdentityCenterConfig } from '../lib/types';
 import { AbacAttributes } from '../modules/abac-attributes';
 import { AccessGroup } from '../modules/access-group';
@@ -29,8 +29,6 @@ export const DEFAULT_POLICY_NAME = 'rds-iam-access-connect';
  */
 export class IdentityCenterStack extends EnvironmentStack {
   readonly permissionSet: DatabasePermissionSet;
-  /** The permission set policy JSON (inline or customer-managed), for tests and the policy stacks. */
-  readonly policy: string;
 
   constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
     const ic = props.identityCenter;
@@ -48,9 +46,8 @@ export class IdentityCenterStack extends EnvironmentStack {
       identityStoreId = Fn.element(instances.identityStoreIds, 0);
     }
 
-    const attributeKey = ic.attributeKey ?? 'username';
     if (ic.manageAttributes ?? true) {
-      new AbacAttributes(this, 'abac', { instanceArn, key: attributeKey, source: ic.attributeSource });
+      new AbacAttributes(this, 'abac', { instanceArn, key: ic.attributeKey, source: ic.attributeSource });
     }
     const group = new AccessGroup(this, 'group', {
       identityStoreId,
@@ -58,10 +55,7 @@ export class IdentityCenterStack extends EnvironmentStack {
       existing: ic.group?.existing,
       usernames: props.usernames,
     });
-    this.policy = connectPolicy({
-      connectArns: props.databases.map((db) => db.connectArn(principalTagVariable(attributeKey))),
-      allowDescribe: ic.allowDescribe,
-    });
+    // Customer-managed: the policy lives in each database account (ConnectPolicyStack).
     const customerManaged = ic.policy === 'customer-managed';
     this.permissionSet = new DatabasePermissionSet(this, 'permission-set', {
       instanceArn,
@@ -70,7 +64,7 @@ export class IdentityCenterStack extends EnvironmentStack {
       sessionDuration: ic.sessionDuration,
       ...(customerManaged
         ? { customerManagedPolicyName: ic.customerManagedPolicyName ?? DEFAULT_POLICY_NAME }
-        : { inlinePolicy: this.policy }),
+        : { inlinePolicy: connectPolicyFor(props.databases, ic) }),
       groupId: group.groupId,
       accounts: props.accounts,
     });

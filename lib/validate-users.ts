@@ -65,6 +65,12 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
   const active: ActiveUser[] = [];
   const expired: string[] = [];
+  // Facts about config.ts every entry is checked against, worked out once.
+  const fleet: Fleet = {
+    databases: options.databases,
+    keys: Object.keys(options.databases).sort(byCodeUnit),
+    masterNames: new Set(Object.values(options.databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase())),
+  };
 
   if (!Array.isArray(users)) {
     problems.add('users', `must be an array of entries, got ${typeof users}`);
@@ -88,11 +94,11 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
     }
 
     const families = new Set<EngineFamily>();
-    checkAccess(entry.access, where, options.databases, problems, families);
+    checkAccess(entry.access, where, fleet, problems, families);
     if (name === undefined) {
       problems.add(where, `username must be a string, got ${show(entry.username)}; use the Identity Center user name, e.g. 'jane.doe'`);
     } else {
-      checkUsername(name, where, families, options.databases, problems);
+      checkUsername(name, where, families, fleet, problems);
       const folded = name.toLowerCase();
       const first = firstByFoldedName.get(folded);
       if (first) {
@@ -141,14 +147,22 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
   };
 }
 
+interface Fleet {
+  readonly databases: Readonly<Record<string, DatabaseConfig>>;
+  /** Database keys, sorted, for messages. */
+  readonly keys: readonly string[];
+  /** Master user names, lower-case: reserved for people. */
+  readonly masterNames: ReadonlySet<string>;
+}
+
 function checkAccess(
   access: unknown,
   where: string,
-  databases: Readonly<Record<string, DatabaseConfig>>,
+  fleet: Fleet,
   problems: Problems,
   families: Set<EngineFamily>,
 ): void {
-  const known = Object.keys(databases).sort(byCodeUnit);
+  const { databases, keys: known } = fleet;
   if (typeof access !== 'object' || access === null || Array.isArray(access)) {
     problems.add(where, `access must be an object of database key → tier, e.g. { ${known[0] ?? 'orders'}: 'read' }, got ${show(access)}`);
     return;
@@ -174,7 +188,7 @@ function checkUsername(
   name: string,
   where: string,
   families: ReadonlySet<EngineFamily>,
-  databases: Readonly<Record<string, DatabaseConfig>>,
+  fleet: Fleet,
   problems: Problems,
 ): void {
   if (name.trim() === '') {
@@ -195,8 +209,7 @@ function checkUsername(
     }
   }
   const folded = name.toLowerCase();
-  const masters = new Set(Object.values(databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase()));
-  if (RESERVED_NAMES.has(folded) || RESERVED_PREFIXES.some((p) => folded.startsWith(p)) || masters.has(folded)) {
+  if (RESERVED_NAMES.has(folded) || RESERVED_PREFIXES.some((p) => folded.startsWith(p)) || fleet.masterNames.has(folded)) {
     problems.add(where, `username ${show(name)} is reserved (built-in, RDS-owned, a master user, a tier role, or starting with ${RESERVED_PREFIXES.join(' or ')}); use the person's own user name`);
   }
 }

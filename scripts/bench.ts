@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { projectCopy } from './project-copy';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? '5');
@@ -40,11 +41,7 @@ const mib = (kib: number) => `${Math.round(kib / 1024)} MiB`;
 
 /** The same app as the cdktf template would run it: ts-node with type checking, providers from the package root. */
 function templateCopy(): string {
-  const dir = tmp('bench-template-');
-  for (const entry of ['main.ts', 'config.ts', 'users.ts', 'lib', 'stacks', 'modules', '.gen', 'tsconfig.json', 'package.json']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const dir = projectCopy('bench-template-');
   const main = path.join(dir, 'main.ts');
   fs.writeFileSync(main, `import '@cdktf/provider-aws';\nimport '@cdktf/provider-postgresql';\n${fs.readFileSync(main, 'utf8')}`);
   return dir;

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { projectCopy } from './project-copy';
+import { resourceInstances } from './terraform-json';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? '5');
@@ -57,12 +58,7 @@ function synthStats(outdir: string): { bytes: number; userResources: number; pol
     bytes += text.length;
     const json = JSON.parse(text);
     if (stack.startsWith('users-')) {
-      // Resource instances Terraform plans: a for_each resource counts once per key.
-      for (const byName of Object.values(json.resource ?? {}) as Record<string, { for_each?: unknown }>[]) {
-        for (const body of Object.values(byName)) {
-          userResources += body.for_each && typeof body.for_each === 'object' ? Object.keys(body.for_each).length : 1;
-        }
-      }
+      userResources += resourceInstances(json).size;
     }
     const policy = Object.values(json.resource?.aws_ssoadmin_permission_set_inline_policy ?? {})[0] as { inline_policy?: string } | undefined;
     if (policy?.inline_policy) policyBytes = policy.inline_policy.length;

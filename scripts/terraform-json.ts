@@ -1,0 +1,21 @@
+/** What Terraform makes of a synthesized stack's JSON, for checks outside Terraform. */
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/**
+ * Every resource instance Terraform would plan, as address → configuration text: a
+ * `for_each` resource counts once per key (`type.name["jane"]`, with that key's value).
+ */
+export function resourceInstances(json: { resource?: Resources }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      const { for_each: forEach, ...rest } = body;
+      if (forEach && typeof forEach === 'object') {
+        for (const [key, value] of Object.entries(forEach)) out.set(`${type}.${name}["${key}"]`, JSON.stringify({ ...rest, each: value }));
+      } else {
+        out.set(`${type}.${name}`, JSON.stringify(body));
+      }
+    }
+  }
+  return out;
+}

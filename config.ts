@@ -1,8 +1,8 @@
 /**
  * The database fleet. Platform teams edit this file; people edit users.ts.
- * Every field is documented in lib/types.ts and in the README ("Configuration").
+ * Every field is documented in lib/model/types.ts and in the README ("Configuration").
  */
-import { AppConfig } from './lib/types';
+import { AppConfig } from './lib/model/types';
 
 export const config = {
   environments: {

@@ -1,7 +1,8 @@
 import { App } from 'cdktf';
 import { config } from './config';
-import { clockFromEnv } from './lib/clock';
-import { composeApp, exitOnValidationError, validateInputs } from './lib/compose';
+import { clockFromEnv } from './lib/model/clock';
+import { composeApp } from './stacks/compose';
+import { exitOnValidationError, validateInputs } from './lib/validation/inputs';
 import { users } from './users';
 
 exitOnValidationError(() => {

@@ -8,7 +8,7 @@
  * `expires` (YYYY-MM-DD, UTC) is the last day of access.
  */
 import type { DatabaseKey } from './config';
-import type { UserEntry } from './lib/types';
+import type { UserEntry } from './lib/model/types';
 
 export const users: readonly UserEntry<DatabaseKey>[] = [
   { username: 'alice.ng', displayName: 'Alice Ng', access: { orders: 'admin', billing: 'admin', sandbox: 'admin' }, reason: 'DBA on call' },

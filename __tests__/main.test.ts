@@ -4,7 +4,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { config } from '../config';
 import { users } from '../users';
-import { validateInputs } from '../lib/compose';
+import { validateInputs } from '../lib/validation/inputs';
 import { fleet, NOW } from './fixtures/fleet';
 import { projectCopy, runScript } from './fixtures/project';
 import { synthApp } from './fixtures/synth';
@@ -56,7 +56,7 @@ describe('main.ts as cdktf runs it', () => {
   test('npm run validate fails on an expired entry that synth would drop', () => {
     const dir = projectCopy(`
       export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];`);
-    const check = run(dir, 'scripts/validate.ts');
+    const check = run(dir, 'cli/validate/main.ts');
     expect(check.status).toBe(1);
     expect(check.stderr).toMatch(/access expired after 2026-01-31/);
     const synth = run(dir, 'main.ts');

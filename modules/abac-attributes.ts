@@ -1,6 +1,6 @@
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
 import { Construct } from 'constructs';
-import { DEFAULT_ATTRIBUTE_KEY, DEFAULT_ATTRIBUTE_SOURCE, terraformLiteral } from '../lib/iam';
+import { DEFAULT_ATTRIBUTE_KEY, DEFAULT_ATTRIBUTE_SOURCE, terraformLiteral } from '../lib/iam/policy';
 
 export interface AbacAttributesProps {
   readonly instanceArn: string;

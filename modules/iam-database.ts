@@ -7,8 +7,8 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/defaults';
-import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/types';
+import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/model/defaults';
+import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/model/types';
 
 /**
  * The database's settings as config.ts declares them (see `DatabaseConfig` for each field

@@ -1,10 +1,10 @@
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { Grant } from '../.gen/providers/mysql/grant';
-import { Role } from '../.gen/providers/mysql/role';
-import { User } from '../.gen/providers/mysql/user';
-import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/tiers';
-import { DatabaseGrant, Tier, TIERS } from '../lib/types';
+import { Grant } from '../.gen/providers/mysql/grant/index';
+import { Role } from '../.gen/providers/mysql/role/index';
+import { User } from '../.gen/providers/mysql/user/index';
+import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
+import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 
 export interface MysqlAccessProps {
   /** MySQL databases (schemas) the tiers apply to. */

@@ -3,8 +3,8 @@ import { Grant } from '@cdktf/provider-postgresql/lib/grant';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/tiers';
-import { DatabaseGrant, Tier, TIERS } from '../lib/types';
+import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
+import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 
 export interface PostgresAccessProps {
   /** Database the tiers apply to. */

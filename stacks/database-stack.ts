@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { IamDatabase } from '../modules/iam-database';
-import { DatabaseConfig, EnvironmentConfig } from '../lib/types';
+import { DatabaseConfig, EnvironmentConfig } from '../lib/model/types';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 export interface DatabaseStackProps extends EnvironmentStackProps {

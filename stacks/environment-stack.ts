@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsTarget } from '../lib/types';
+import { AwsTarget } from '../lib/model/types';
 
 export interface EnvironmentStackProps {
   /** Key of the environment in config.ts (or `identity-center`), tagged on every resource. */

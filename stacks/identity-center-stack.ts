@@ -1,8 +1,8 @@
 import { DataAwsSsoadminInstances } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-instances';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { connectPolicyFor } from '../lib/iam';
-import { IdentityCenterConfig } from '../lib/types';
+import { connectPolicyFor } from '../lib/iam/policy';
+import { IdentityCenterConfig } from '../lib/model/types';
 import { AbacAttributes } from '../modules/abac-attributes';
 import { AccessGroup } from '../modules/access-group';
 import { DatabasePermissionSet } from '../modules/database-permission-set';

@@ -1,9 +1,9 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { MysqlProvider } from '../.gen/providers/mysql/provider';
-import { ConnectionOverrides } from '../lib/connection';
-import { DatabaseGrant } from '../lib/types';
+import { MysqlProvider } from '../.gen/providers/mysql/provider/index';
+import { ConnectionOverrides } from '../lib/model/connection';
+import { DatabaseGrant } from '../lib/model/types';
 import { IamDatabase } from '../modules/iam-database';
 import { MysqlAccess } from '../modules/mysql-access';
 import { PostgresAccess } from '../modules/postgres-access';

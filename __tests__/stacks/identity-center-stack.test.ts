@@ -6,7 +6,7 @@ import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
-import { AppConfig, UserEntry } from '../../lib/types';
+import { AppConfig, UserEntry } from '../../lib/model/types';
 import { fleet, people } from '../fixtures/fleet';
 import { addresses, instances, resourcesOfType, synthApp } from '../fixtures/synth';
 

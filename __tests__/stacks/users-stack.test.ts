@@ -1,9 +1,9 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { Role as PgRole } from '@cdktf/provider-postgresql/lib/role';
-import { MysqlProvider } from '../../.gen/providers/mysql/provider';
-import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant';
-import { User as MysqlUser } from '../../.gen/providers/mysql/user';
-import { UserEntry } from '../../lib/types';
+import { MysqlProvider } from '../../.gen/providers/mysql/provider/index';
+import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant/index';
+import { User as MysqlUser } from '../../.gen/providers/mysql/user/index';
+import { UserEntry } from '../../lib/model/types';
 import { people } from '../fixtures/fleet';
 import { instances, resourcesOfType, synthApp } from '../fixtures/synth';
 

@@ -1,0 +1,29 @@
+// The README's "Layout" rule, checked by `npm run check:layout` (in CI): which folder may
+// import which, and no import cycles anywhere. Lower rooms never import higher ones.
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
+
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', comment: 'Import cycles make load order matter; split the shared part out.', severity: 'error', from: {}, to: { circular: true } },
+    forbid('model-is-the-floor', 'lib/model holds plain types and constants; it imports nothing of the project.',
+      '^lib/model/', '^(lib/(validation|iam)|modules|stacks|cli|tools|__tests__|config\\.ts|users\\.ts|main\\.ts)'),
+    forbid('lib-has-no-constructs', 'lib/ is the domain: no constructs, stacks, commands or tooling.',
+      '^lib/', '^(modules|stacks|cli|tools|__tests__|main\\.ts)'),
+    forbid('lib-is-not-the-fleet', 'lib/ works on any config; config.ts and users.ts are passed in, not imported.',
+      '^lib/', '^(config|users)\\.ts$'),
+    forbid('modules-are-constructs', 'Constructs use lib/ and the provider bindings, never stacks, commands or tooling.',
+      '^modules/', '^(stacks|cli|tools|__tests__|main\\.ts|config\\.ts|users\\.ts)'),
+    forbid('stacks-compose-modules', 'Stacks compose modules; they never reach into commands, tooling or the fleet files.',
+      '^stacks/', '^(cli|tools|__tests__|main\\.ts|config\\.ts|users\\.ts)'),
+    forbid('commands-do-not-synthesize', 'User-facing commands use lib/ and the fleet files; they never load cdktf stacks or tooling.',
+      '^cli/', '^(stacks|modules|tools|__tests__|main\\.ts)'),
+    forbid('tooling-is-not-tested-code', 'Tooling may use everything the product has, never test fixtures.',
+      '^tools/', '^(__tests__|main\\.ts)'),
+  ],
+  options: {
+    doNotFollow: { path: ['node_modules', '^\\.gen/'] },
+    exclude: { path: ['^node_modules', '^cdktf\\.out', '^coverage'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

@@ -1,0 +1,32 @@
+import { envPrefix } from '../../../lib/model/connection';
+import { validateConfig } from '../../../lib/validation/validate-config';
+import { cloneFleet, fleet } from '../../fixtures/fleet';
+
+describe('connection overrides', () => {
+  test('names variables after the database key', () => {
+    expect(envPrefix('orders-eu')).toBe('RDS_IAM_ORDERS_EU_');
+  });
+
+  test('reads RDS_IAM_<KEY>_* over config.ts', () => {
+    const config = cloneFleet();
+    config.databases.pg.connection = { host: 'pg.internal', sslMode: 'require' };
+    const connections = validateConfig(config as typeof fleet, {
+      RDS_IAM_PG_HOST: '127.0.0.1',
+      RDS_IAM_PG_PORT: '15432',
+      RDS_IAM_PG_LOGIN: 'password',
+      RDS_IAM_PG_USERNAME: 'postgres',
+    });
+    expect(connections.pg).toEqual({ host: '127.0.0.1', port: 15432, login: 'password', username: 'postgres', sslMode: 'require' });
+    expect(connections.my).toEqual({});
+  });
+
+  test('fails when connection variables are bad, listing all of them', () => {
+    expect(() => validateConfig(fleet, {
+      RDS_IAM_PG_PORT: 'fivefourthreetwo',
+      RDS_IAM_PG_SSLMODE: 'disable',
+      RDS_IAM_MY_LOGIN: 'token',
+      RDS_IAM_APG_PROXY: 'socks5://bastion:1080',
+      RDS_IAM_AMY_SSLMODE: 'verify-full',
+    })).toThrow(/has 5 problems[\s\S]*amy.*needs caBundle[\s\S]*apg.*proxy is supported by the MySQL provider only[\s\S]*my.*login "token"[\s\S]*pg.*port "fivefourthreetwo"[\s\S]*TLS cannot be turned off/);
+  });
+});

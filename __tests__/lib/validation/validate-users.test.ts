@@ -1,0 +1,108 @@
+import { validateUsers } from '../../../lib/validation/validate-users';
+import { fleet, NOW, people } from '../../fixtures/fleet';
+
+const check = (users: readonly unknown[], onExpired: 'drop' | 'error' = 'drop') =>
+  validateUsers(users, { databases: fleet.databases, now: NOW, onExpired });
+
+describe('validateUsers', () => {
+  test('returns active users sorted by username, whatever the input order', () => {
+    const result = check([...people].reverse());
+    expect(result.active.map((u) => u.username)).toEqual(['alice', 'bob', 'carol.x@example.com']);
+    expect(result.active[1].access).toEqual(new Map([['my', 'read'], ['pg', 'write']]));
+    expect(result.active[0].displayName).toBe('alice');
+  });
+
+  test('drops an entry after its last day and lists it as expired', () => {
+    const result = check(people);
+    expect(result.expired).toEqual(['dave']);
+    expect(result.active.find((u) => u.username === 'dave')).toBeUndefined();
+  });
+
+  test('keeps access through the whole last day (UTC)', () => {
+    const lastDay = [{ username: 'erin', access: { pg: 'read' }, expires: '2026-06-15' }];
+    expect(check(lastDay).active).toHaveLength(1);
+  });
+
+  test('accepts Identity Center e-mail style names', () => {
+    expect(check([{ username: 'jane.doe+ops@example.com', access: { pg: 'read' } }]).active).toHaveLength(1);
+  });
+
+  test('fails when an entry has expired and the check is strict', () => {
+    expect(() => check(people, 'error')).toThrow(/users\[3\] \("dave"\): access expired after 2026-06-14 \(today is 2026-06-15\); remove the entry/);
+  });
+
+  test('fails when two usernames differ only by case', () => {
+    expect(() => check([{ username: 'alice', access: { pg: 'read' } }, { username: 'Alice', access: { my: 'read' } }]))
+      .toThrow(/users\[1\] \("Alice"\): duplicate username: users\[0\] is "alice"/);
+  });
+
+  test('fails when a username is empty or whitespace', () => {
+    expect(() => check([{ username: '  ', access: { pg: 'read' } }])).toThrow(/users\[0\] \(" {2}"\): username is empty/);
+  });
+
+  test.each([
+    ["o'brien", /contains "'"/],
+    ['back`tick', /contains "`"/],
+    ['star*', /contains "\*"/],
+    ['what?', /contains "\?"/],
+    ['dollar$', /contains "\$"/],
+    ['team/alice', /contains "\/"/],
+    ['alice smith', /contains a space/],
+    ['bell\u0007', /contains a control character \(U\+0007\)/],
+    ['-flag', /must start with a letter or digit/],
+  ])('fails when a username has unsafe characters: %j', (username, message) => {
+    expect(() => check([{ username, access: { pg: 'read' } }])).toThrow(message);
+  });
+
+  test('fails when a username is longer than MySQL allows (32)', () => {
+    const username = 'a'.repeat(33);
+    expect(() => check([{ username, access: { my: 'read' } }])).toThrow(/username is 33 characters; MySQL allows at most 32/);
+    expect(check([{ username, access: { pg: 'read' } }]).active).toHaveLength(1);
+  });
+
+  test('fails when a username is longer than PostgreSQL allows (63)', () => {
+    expect(() => check([{ username: 'a'.repeat(64), access: { pg: 'read' } }])).toThrow(/PostgreSQL allows at most 63/);
+  });
+
+  test.each(['root', 'Admin', 'rdsadmin', 'postgres', 'rds_iam', 'mysql.sys', 'pg_monitor', 'rdsuser', 'dbmaster', 'iam_read'])(
+    'fails when a username is reserved: %s',
+    (username) => {
+      expect(() => check([{ username, access: { pg: 'read' } }])).toThrow(/is reserved/);
+    },
+  );
+
+  test('fails when a database key is unknown', () => {
+    expect(() => check([{ username: 'zoe', access: { nope: 'read' } }]))
+      .toThrow(/users\[0\] \("zoe"\): unknown database "nope"; the databases in config.ts are amy, apg, my, pg/);
+  });
+
+  test('fails when a tier is unknown', () => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'superuser' } }]))
+      .toThrow(/unknown tier "superuser" for database "pg"; use one of read, write, admin/);
+  });
+
+  test('fails when access is empty', () => {
+    expect(() => check([{ username: 'zoe', access: {} }])).toThrow(/access is empty/);
+  });
+
+  test.each(['2026-13-01', '2026-02-30', '31/12/2026', 20261231])('fails when an expiry date is malformed: %j', (expires) => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires }])).toThrow(/expires must be a real day written YYYY-MM-DD/);
+  });
+
+  test('fails when an entry has an unknown field', () => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expiry: '2027-01-01' }])).toThrow(/unknown field "expiry"/);
+  });
+
+  test('fails when an entry is not an object', () => {
+    expect(() => check(['zoe'])).toThrow(/users\[0\]: must be an object/);
+  });
+
+  test('fails with every problem listed at once', () => {
+    const bad = [
+      { username: 'root', access: { pg: 'read' } },
+      { username: 'ok', access: { nope: 'read' } },
+      { username: 'x y', access: { pg: 'owner' } },
+    ];
+    expect(() => check(bad)).toThrow(/users.ts has 4 problems:\n {2}- users\[0\]/);
+  });
+});

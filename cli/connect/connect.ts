@@ -1,0 +1,200 @@
+import { Signer } from '@aws-sdk/rds-signer';
+import { ENGINE_PORTS } from '../../lib/model/defaults';
+import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
+
+/** A problem a person can fix; the CLI prints the message and exits 1. */
+export class ConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+/** What the person asked for on the command line. */
+export interface ConnectRequest {
+  readonly database: string;
+  readonly user?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly dbname?: string;
+  /** `host:port` of a tunnel (e.g. an SSM port-forward) to connect through. */
+  readonly via?: string;
+  /** Aurora: connect to the reader endpoint instead of the writer. */
+  readonly reader?: boolean;
+}
+
+/** Everything needed to sign a token and start a client. */
+export interface ConnectTarget {
+  readonly database: string;
+  readonly family: EngineFamily;
+  /** The RDS endpoint: what the token is signed for and TLS verifies. */
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  readonly dbname: string;
+  readonly user: string;
+  /** Where to actually connect, when going through a tunnel. */
+  readonly via?: { readonly host: string; readonly port: number };
+}
+
+/** `cdktf deploy --outputs-file` content: stack id → output name → value. */
+export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** The database's config.ts entry, or a ConnectError listing the known ones. */
+export function databaseConfig(config: AppConfig, key: string): DatabaseConfig {
+  const database = Object.prototype.hasOwnProperty.call(config.databases, key) ? config.databases[key] : undefined;
+  if (!database) {
+    throw new ConnectError(`Unknown database ${JSON.stringify(key)}. The databases are: ${Object.keys(config.databases).sort().join(', ')}.`);
+  }
+  return database;
+}
+
+/** Combines config.ts, deployed outputs and flags into a target, or says what is missing. */
+export function resolveTarget(request: ConnectRequest, config: AppConfig, outputs: StackOutputs | undefined): ConnectTarget {
+  const database = databaseConfig(config, request.database);
+  const family = engineFamily(database.engine);
+  const deployed = outputs?.[`database-${request.database}`] ?? {};
+  const endpointOutput = request.reader ? 'reader_endpoint' : 'endpoint';
+  if (request.reader && !isAurora(database.engine)) {
+    throw new ConnectError(`${request.database} is a single RDS instance (${database.engine}); --reader applies to Aurora clusters only.`);
+  }
+  const host = request.host ?? (typeof deployed[endpointOutput] === 'string' ? (deployed[endpointOutput] as string) : undefined);
+  if (!host) {
+    throw new ConnectError(
+      `No endpoint known for ${request.database}. Pass --host <endpoint>, or --outputs <file> written by ` +
+        '`npm run deploy` (cdktf-outputs.json), or ask your platform team for that file.',
+    );
+  }
+  const user = request.user;
+  if (!user) throw new ConnectError('Who are you? Pass --user <your Identity Center user name> or set RDS_IAM_USER.');
+  const deployedPort = typeof deployed.port === 'number' ? deployed.port : undefined;
+  return {
+    database: request.database,
+    family,
+    host,
+    port: request.port ?? deployedPort ?? ENGINE_PORTS[family],
+    region: config.environments[database.environment].region,
+    dbname: request.dbname ?? database.databaseName,
+    user,
+    ...(request.via !== undefined ? { via: parseVia(request.via) } : {}),
+  };
+}
+
+function parseVia(via: string): { host: string; port: number } {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(via);
+  if (!m) throw new ConnectError(`--via ${JSON.stringify(via)} must be an IP address and port, e.g. 127.0.0.1:15432`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+/**
+ * The Identity Center user name of a permission-set session: the session name in its
+ * assumed-role ARN (`…:assumed-role/AWSReservedSSO_<set>_<id>/<user name>`).
+ */
+export function ssoUsernameFromArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/AWSReservedSSO_[^/]+\/(.+)$/.exec(arn)?.[1];
+}
+
+/** Asks STS who the current credentials belong to (no permission needed) and returns the SSO user name. */
+export async function currentSsoUsername(region: string, profile?: string): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  let arn: string;
+  try {
+    const sts = new STSClient({ region, ...(profile ? { profile } : {}) });
+    arn = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+  } catch (error) {
+    throw credentialError(error, profile ?? process.env.AWS_PROFILE, 'ask STS who you are');
+  }
+  const name = ssoUsernameFromArn(arn);
+  if (!name) {
+    throw new ConnectError(`Your AWS session (${arn}) is not an Identity Center permission-set session, so your user name is unknown. Pass --user <your Identity Center user name> or set RDS_IAM_USER.`);
+  }
+  return name;
+}
+
+export interface TokenOptions {
+  /** AWS profile, e.g. your SSO profile. @default - AWS_PROFILE or the default chain */
+  readonly profile?: string;
+  /** Fixed credentials (tests). @default - the standard AWS credential chain */
+  readonly credentials?: ConstructorParameters<typeof Signer>[0]['credentials'];
+}
+
+/**
+ * A 15-minute IAM auth token for the target, signed locally (no network call) with the
+ * standard credential chain. Credential problems become ConnectErrors that say what to run.
+ */
+export async function generateToken(target: ConnectTarget, options: TokenOptions = {}): Promise<string> {
+  const signer = new Signer({
+    hostname: target.host,
+    port: target.port,
+    region: target.region,
+    username: target.user,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  try {
+    return await signer.getAuthToken();
+  } catch (error) {
+    throw credentialError(error, options.profile ?? process.env.AWS_PROFILE, 'sign the token');
+  }
+}
+
+function credentialError(error: unknown, profile: string | undefined, action: string): ConnectError {
+  const message = error instanceof Error ? error.message : String(error);
+  const login = `aws sso login${profile ? ` --profile ${profile}` : ''}`;
+  if (/expired|refresh failed|UnauthorizedException/i.test(message)) {
+    return new ConnectError(`Your AWS SSO session has expired. Run \`${login}\` and try again.`);
+  }
+  if (/Could not load credentials|credential|profile/i.test(message)) {
+    return new ConnectError(
+      `No AWS credentials${profile ? ` for profile ${profile}` : ''}. Run \`${login}\`, then pass --profile <name> or set AWS_PROFILE. (${message})`,
+    );
+  }
+  return new ConnectError(`Could not ${action}: ${message}`);
+}
+
+/** A client to start: the token only ever travels in `env`, never in `args`. */
+export interface ClientCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * psql with `sslmode=verify-full` (or mysql with `VERIFY_IDENTITY` and the cleartext plugin
+ * the token needs), checked against the RDS CA bundle. Through a tunnel, psql still verifies
+ * the RDS host name (`hostaddr` is the tunnel); mysql can only verify the CA.
+ */
+export function clientCommand(target: ConnectTarget, token: string, caBundle: string): ClientCommand {
+  if (target.family === 'postgres') {
+    const parts = [`host=${target.host}`, `port=${target.via?.port ?? target.port}`];
+    if (target.via) parts.push(`hostaddr=${target.via.host}`);
+    parts.push(`dbname=${target.dbname}`, `user=${target.user}`, 'sslmode=verify-full', `sslrootcert=${caBundle}`);
+    return { command: 'psql', args: [parts.join(' ')], env: { PGPASSWORD: token } };
+  }
+  return {
+    command: 'mysql',
+    args: [
+      `--host=${target.via?.host ?? target.host}`,
+      `--port=${target.via?.port ?? target.port}`,
+      `--user=${target.user}`,
+      `--ssl-ca=${caBundle}`,
+      `--ssl-mode=${target.via ? 'VERIFY_CA' : 'VERIFY_IDENTITY'}`,
+      '--enable-cleartext-plugin',
+      target.dbname,
+    ],
+    env: { MYSQL_PWD: token },
+  };
+}
+
+/** The command as a shell line, with every secret in its environment redacted. */
+export function printable(client: ClientCommand): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const env = Object.keys(client.env).map((name) => `${name}=<redacted>`);
+  return [...env, client.command, ...client.args.map(quote)].join(' ');
+}
+
+/** Where the RDS CA bundle is expected, and how to get it. */
+export const CA_BUNDLE_HELP =
+  'Download the RDS CA bundle once:\n' +
+  '  mkdir -p ~/.aws/rds && curl -fsSo ~/.aws/rds/global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\n' +
+  'or pass --ca <path> (or set RDS_IAM_CA_BUNDLE).';

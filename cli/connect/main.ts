@@ -1,0 +1,112 @@
+/**
+ * `npm run connect -- <database> [options]`: start psql or mysql as yourself with a
+ * fresh IAM token. `npm run -s connect -- token <database>` prints only the token.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { config } from '../../config';
+import type { AppConfig } from '../../lib/model/types';
+import {
+  CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, printable, resolveTarget, StackOutputs,
+} from './connect';
+
+const USAGE = `Usage:
+  npm run connect -- <database> [--user NAME] [--profile P] [--print]
+  npm run -s connect -- token <database> [--user NAME] [--profile P]
+
+Options:
+  --user NAME      your Identity Center user name (default: RDS_IAM_USER, else the
+                   session name of your SSO credentials, asked of STS)
+  --profile P      AWS profile to sign with, e.g. your SSO profile (default: AWS_PROFILE)
+  --outputs FILE   outputs of \`npm run deploy\` (default: cdktf-outputs.json)
+  --host H         RDS endpoint, instead of the outputs file
+  --port N         engine port (default: from outputs, else 5432/3306)
+  --dbname NAME    database to open (default: the configured one)
+  --reader         Aurora: use the reader endpoint (from the outputs file)
+  --via IP:PORT    connect through a tunnel (SSM port-forward); the token stays for the endpoint
+  --ca PATH        RDS CA bundle (default: RDS_IAM_CA_BUNDLE or ~/.aws/rds/global-bundle.pem)
+  --print          print the client command (token redacted) instead of running it
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      user: { type: 'string' }, profile: { type: 'string' }, outputs: { type: 'string' }, host: { type: 'string' },
+      port: { type: 'string' }, dbname: { type: 'string' }, via: { type: 'string' }, ca: { type: 'string' },
+      print: { type: 'boolean' }, reader: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const tokenOnly = positionals[0] === 'token';
+  const database = tokenOnly ? positionals[1] : positionals[0];
+  if (values.help || !database) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 1;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new ConnectError(`--port ${values.port} is not a port number`);
+
+  const fleet: AppConfig = config;
+  const region = fleet.environments[databaseConfig(fleet, database).environment].region;
+  const user = values.user ?? process.env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
+  const target = resolveTarget(
+    { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
+    fleet,
+    readOutputs(values.outputs),
+  );
+  const token = await generateToken(target, { profile: values.profile });
+  if (tokenOnly) {
+    process.stdout.write(`${token}\n`);
+    return 0;
+  }
+
+  const caBundle = values.ca ?? process.env.RDS_IAM_CA_BUNDLE ?? path.join(os.homedir(), '.aws', 'rds', 'global-bundle.pem');
+  if (!fs.existsSync(caBundle)) throw new ConnectError(`RDS CA bundle not found at ${caBundle}.\n${CA_BUNDLE_HELP}`);
+  const client = clientCommand(target, token, caBundle);
+  if (values.print) {
+    process.stdout.write(`${printable(client)}\n`);
+    return 0;
+  }
+  return run(client.command, client.args, client.env);
+}
+
+function readOutputs(file: string | undefined): StackOutputs | undefined {
+  const chosen = file ?? 'cdktf-outputs.json';
+  if (!fs.existsSync(chosen)) {
+    if (file !== undefined) throw new ConnectError(`Outputs file ${file} does not exist.`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(fs.readFileSync(chosen, 'utf8')) as StackOutputs;
+  } catch (error) {
+    throw new ConnectError(`Outputs file ${chosen} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+const INSTALL_HINTS: Readonly<Record<string, string>> = {
+  psql: 'install the PostgreSQL client (Debian/Ubuntu: apt-get install postgresql-client; macOS: brew install libpq)',
+  mysql: 'install the MySQL client (Debian/Ubuntu: apt-get install default-mysql-client; macOS: brew install mysql-client)',
+};
+
+function run(command: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new ConnectError(`${command} not found on PATH: ${INSTALL_HINTS[command]}.`) : error);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (!(error instanceof ConnectError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,18 @@
+/**
+ * `npm run validate`: the pull-request check of users.ts and config.ts. Stricter than
+ * synth: an entry past its expiry day fails here (synth drops it), so stale entries
+ * are removed in review rather than linger.
+ */
+import { config } from '../../config';
+import { clockFromEnv } from '../../lib/model/clock';
+import { exitOnValidationError } from '../../lib/validation/inputs';
+import { validateConfig } from '../../lib/validation/validate-config';
+import { validateUsers } from '../../lib/validation/validate-users';
+import { users } from '../../users';
+
+exitOnValidationError(() => {
+  const now = clockFromEnv(process.env)();
+  validateConfig(config, process.env);
+  const { active } = validateUsers(users, { databases: config.databases, now, onExpired: 'error' });
+  process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
+});

@@ -1,0 +1,60 @@
+import { AppConfig, UserEntry } from '../model/types';
+import { ConnectionOverrides } from '../model/connection';
+import { ValidationError } from './problems';
+import { validateConfig } from './validate-config';
+import { ValidatedUsers, validateUsers } from './validate-users';
+
+export interface ComposeInput {
+  readonly config: AppConfig;
+  readonly users: readonly UserEntry[];
+  /** Today, for expiry. */
+  readonly now: Date;
+  /** Environment variables (`RDS_IAM_<KEY>_*` connection overrides). @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default "drop" */
+  readonly onExpired?: 'drop' | 'error';
+}
+
+/** Inputs that passed every check; the only thing composeApp accepts. */
+export interface ValidInputs {
+  readonly config: AppConfig;
+  readonly connections: Readonly<Record<string, ConnectionOverrides>>;
+  readonly validated: ValidatedUsers;
+}
+
+/**
+ * Checks config.ts (with the connection variables) and users.ts, and throws one
+ * ValidationError listing the problems of both, so one run shows everything to fix.
+ */
+export function validateInputs(input: ComposeInput): ValidInputs {
+  const failures: string[] = [];
+  const attempt = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      failures.push(error.message);
+      return undefined;
+    }
+  };
+  const connections = attempt(() => validateConfig(input.config, input.env ?? {}));
+  const validated = attempt(() =>
+    validateUsers(input.users, { databases: input.config?.databases ?? {}, now: input.now, onExpired: input.onExpired }),
+  );
+  if (!connections || !validated) throw new ValidationError(failures.join('\n\n'));
+  return { config: input.config, connections, validated };
+}
+
+/**
+ * Runs `main`, turning a ValidationError into its message on stderr and exit code 1,
+ * so people see what to fix rather than a stack trace.
+ */
+export function exitOnValidationError(main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    process.stderr.write(`\n${error.message}\n\nNothing was synthesized.\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,238 @@
+import { ConnectionOverrides } from '../model/connection';
+import { connectionOverrides } from './connection';
+import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
+import { Problems, show } from './problems';
+import { AppConfig, AwsTarget, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora } from '../model/types';
+import { sortedEntries } from '../model/order';
+
+/** Engine versions this project knows how to configure (parameter group family, TLS, roles). */
+const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: string }>> = {
+  // A major (or major.minor for MySQL) alone lets RDS pick and upgrade the minor without drift.
+  postgres: { pattern: /^(1[5-9]|[2-9]\d)(\.\d+)?$/, example: "'16' or '16.4' (PostgreSQL 15 or later)" },
+  'aurora-postgresql': { pattern: /^(1[5-9]|[2-9]\d)(\.\d+)?$/, example: "'16' or '16.4' (Aurora PostgreSQL 15 or later)" },
+  mysql: { pattern: /^8\.(0|4)(\.\d+)?$/, example: "'8.0', '8.0.39' or '8.4' (MySQL 8)" },
+  'aurora-mysql': { pattern: /^8\.0\.mysql_aurora\.3\.\d+\.\d+$/, example: "'8.0.mysql_aurora.3.08.0' (Aurora MySQL 3)" },
+};
+
+const KEY_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRoleArn', 'backend', 'vpcId', 'subnetIds', 'tags']);
+const DATABASE_FIELDS = new Set([
+  'environment', 'engine', 'engineVersion', 'databaseName', 'schemas', 'instanceClass', 'instanceCount',
+  'allocatedStorage', 'maxAllocatedStorage', 'multiAz', 'masterUsername', 'backupRetentionDays', 'caCertIdentifier',
+  'kmsKeyId', 'allowedCidrs', 'allowedSecurityGroupIds', 'deletionProtection', 'connection',
+]);
+const AURORA_ONLY: readonly (keyof DatabaseConfig)[] = ['instanceCount'];
+const INSTANCE_ONLY: readonly (keyof DatabaseConfig)[] = ['allocatedStorage', 'maxAllocatedStorage', 'multiAz'];
+
+/**
+ * Checks `config.ts` (and the `RDS_IAM_<KEY>_*` connection variables in `env`) and
+ * reports all problems in one Error. Returns each database's resolved connection.
+ */
+export function validateConfig(
+  config: AppConfig,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Record<string, ConnectionOverrides> {
+  const problems = new Problems('config.ts');
+  const environments = config?.environments ?? {};
+  const databases = config?.databases ?? {};
+
+  if (Object.keys(environments).length === 0) problems.add('environments', 'none declared; add one, e.g. production: { account, region, vpcId, subnetIds }');
+  for (const [key, env] of sortedEntries(environments)) {
+    checkEnvironment(key, env, problems);
+  }
+  for (const [key, db] of sortedEntries(databases)) {
+    checkDatabase(key, db, environments, problems);
+  }
+  if (config?.identityCenter !== undefined) checkIdentityCenter(config.identityCenter, problems);
+  const connections = connectionOverrides(databases, env, problems);
+  problems.throwIfAny();
+  return connections;
+}
+
+function unknownFields(where: string, value: object, known: ReadonlySet<string>, problems: Problems): void {
+  for (const field of Object.keys(value)) {
+    if (!known.has(field)) problems.add(where, `unknown field ${show(field)}; the fields are ${[...known].join(', ')}`);
+  }
+}
+
+function duplicates(values: readonly string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+function checkEnvironment(key: string, env: EnvironmentConfig, problems: Problems): void {
+  const where = `environments.${key}`;
+  if (!KEY_PATTERN.test(key)) problems.add(where, `key ${show(key)} must be lower-case letters, digits and single hyphens (it names stacks), e.g. 'production'`);
+  if (typeof env !== 'object' || env === null) {
+    problems.add(where, `must be an object, got ${show(env)}`);
+    return;
+  }
+  unknownFields(where, env, ENVIRONMENT_FIELDS, problems);
+  checkAwsTarget(where, env, problems);
+  if (!/^vpc-[0-9a-f]{8,17}$/.test(String(env.vpcId))) problems.add(where, `vpcId ${show(env.vpcId)} is not a VPC ID, e.g. 'vpc-0abc1234def567890'`);
+  const subnets = Array.isArray(env.subnetIds) ? env.subnetIds : [];
+  if (subnets.length < 2) problems.add(where, `subnetIds has ${subnets.length}; RDS needs at least two subnets in different availability zones`);
+  for (const subnet of subnets) {
+    if (!/^subnet-[0-9a-f]{8,17}$/.test(String(subnet))) problems.add(where, `subnetIds entry ${show(subnet)} is not a subnet ID, e.g. 'subnet-0abc1234def567890'`);
+  }
+  for (const dup of duplicates(subnets)) problems.add(where, `subnetIds lists ${show(dup)} more than once; remove the copy`);
+}
+
+/** Account, region, role and state backend: what every stack's AWS side needs. */
+function checkAwsTarget(where: string, env: AwsTarget, problems: Problems): void {
+  if (!/^\d{12}$/.test(String(env.account))) problems.add(where, `account ${show(env.account)} must be a 12-digit AWS account ID as a string, e.g. '123456789012'`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(String(env.region))) problems.add(where, `region ${show(env.region)} is not an AWS region name, e.g. 'eu-west-1'`);
+  if (env.partition !== undefined && !['aws', 'aws-cn', 'aws-us-gov'].includes(env.partition)) {
+    problems.add(where, `partition ${show(env.partition)} must be aws, aws-cn or aws-us-gov`);
+  }
+  if (env.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(env.assumeRoleArn)) {
+    problems.add(where, `assumeRoleArn ${show(env.assumeRoleArn)} is not an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/terraform'`);
+  }
+  for (const [tag, value] of Object.entries(env.tags ?? {})) {
+    if (typeof value !== 'string' || tag.trim() === '' || tag.length > 128 || value.length > 256 || /^aws:/i.test(tag)) {
+      problems.add(where, `tag ${show(tag)}=${show(value)} is not a valid AWS tag (key 1-128 characters not starting with aws:, string value up to 256)`);
+    }
+  }
+  const backend = env.backend;
+  if (backend !== undefined) {
+    if (backend.type === 's3') {
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(backend.bucket))) problems.add(where, `backend.bucket ${show(backend.bucket)} is not an S3 bucket name`);
+    } else if (backend.type !== 'local') {
+      problems.add(where, `backend.type ${show((backend as { type: unknown }).type)} must be 'local' or 's3'`);
+    }
+  }
+}
+
+function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig['environments'], problems: Problems): void {
+  const where = `databases.${key}`;
+  if (!KEY_PATTERN.test(key) || key.length > 40) {
+    problems.add(where, `key ${show(key)} must be lower-case letters, digits and single hyphens, at most 40 characters (it becomes the RDS identifier), e.g. 'orders'`);
+  }
+  if (typeof db !== 'object' || db === null) {
+    problems.add(where, `must be an object, got ${show(db)}`);
+    return;
+  }
+  unknownFields(where, db, DATABASE_FIELDS, problems);
+  if (!Object.prototype.hasOwnProperty.call(environments, db.environment)) {
+    problems.add(where, `environment ${show(db.environment)} is not declared; the environments are ${Object.keys(environments).join(', ') || '(none)'}`);
+  }
+  if (!ENGINES.includes(db.engine)) {
+    problems.add(where, `engine ${show(db.engine)} is not supported; use one of ${ENGINES.join(', ')}`);
+  } else {
+    const versions = ENGINE_VERSIONS[db.engine];
+    if (typeof db.engineVersion !== 'string' || !versions.pattern.test(db.engineVersion)) {
+      problems.add(where, `engineVersion ${show(db.engineVersion)} does not fit engine ${db.engine}; use e.g. ${versions.example}`);
+    }
+    const aurora = isAurora(db.engine);
+    for (const field of aurora ? INSTANCE_ONLY : AURORA_ONLY) {
+      if (db[field] !== undefined) {
+        problems.add(where, `${field} applies only to ${aurora ? 'RDS instances' : 'Aurora clusters'}, not engine ${db.engine}; remove it`);
+      }
+    }
+  }
+  const nameLimit = db.engine === 'mysql' || db.engine === 'aurora-mysql' ? 64 : 63;
+  const names = [db.databaseName, ...(db.schemas ?? [])];
+  for (const name of names) {
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name) || name.length > nameLimit) {
+      problems.add(where, `database/schema name ${show(name)} must be lower-case letters, digits and underscores, starting with a letter, at most ${nameLimit} characters`);
+    }
+  }
+  for (const dup of duplicates(db.schemas ?? [])) problems.add(where, `schemas lists ${show(dup)} more than once; remove the copy`);
+  const master = db.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(master) || ['rdsadmin', 'rdsrepladmin'].includes(master.toLowerCase())) {
+    problems.add(where, `masterUsername ${show(master)} must be 1-16 letters, digits or underscores starting with a letter, and not rdsadmin`);
+  }
+  checkInteger(where, 'instanceCount', db.instanceCount, 1, 15, problems);
+  checkInteger(where, 'allocatedStorage', db.allocatedStorage, 20, 65536, problems);
+  checkInteger(where, 'maxAllocatedStorage', db.maxAllocatedStorage, 20, 65536, problems);
+  if ((db.maxAllocatedStorage ?? DATABASE_DEFAULTS.maxAllocatedStorage) < (db.allocatedStorage ?? DATABASE_DEFAULTS.allocatedStorage)) {
+    problems.add(where, `maxAllocatedStorage ${show(db.maxAllocatedStorage)} is below allocatedStorage ${show(db.allocatedStorage)}; raise it`);
+  }
+  checkInteger(where, 'backupRetentionDays', db.backupRetentionDays, 7, 35, problems);
+  if (db.caCertIdentifier !== undefined && !RDS_CA_IDENTIFIERS.includes(db.caCertIdentifier)) {
+    problems.add(where, `caCertIdentifier ${show(db.caCertIdentifier)} is not a current RDS CA; use one of ${RDS_CA_IDENTIFIERS.join(', ')}`);
+  }
+  if (db.instanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(db.instanceClass)) {
+    problems.add(where, `instanceClass ${show(db.instanceClass)} is not an RDS instance class, e.g. 'db.t4g.medium'`);
+  }
+  for (const field of ['multiAz', 'deletionProtection'] as const) {
+    if (db[field] !== undefined && typeof db[field] !== 'boolean') problems.add(where, `${field} must be true or false, got ${show(db[field])}`);
+  }
+  const cidrs = db.allowedCidrs ?? [];
+  for (const cidr of cidrs) {
+    if (!isCidr(cidr)) problems.add(where, `allowedCidrs entry ${show(cidr)} is not a CIDR block, e.g. '10.0.0.0/16'`);
+    else if (/\/0$/.test(cidr)) problems.add(where, `allowedCidrs entry ${show(cidr)} admits every address; list the networks that need the database`);
+  }
+  for (const dup of duplicates(cidrs)) problems.add(where, `allowedCidrs lists ${show(dup)} more than once; remove the copy`);
+  const groups = db.allowedSecurityGroupIds ?? [];
+  for (const sg of groups) {
+    if (!/^sg-[0-9a-f]{8,17}$/.test(String(sg))) problems.add(where, `allowedSecurityGroupIds entry ${show(sg)} is not a security group ID, e.g. 'sg-0abc1234def567890'`);
+  }
+  for (const dup of duplicates(groups)) problems.add(where, `allowedSecurityGroupIds lists ${show(dup)} more than once; remove the copy`);
+}
+
+const IDENTITY_CENTER_FIELDS = new Set([
+  'account', 'region', 'partition', 'assumeRoleArn', 'backend', 'tags', 'instanceArn', 'identityStoreId', 'attributeKey',
+  'attributeSource', 'manageAttributes', 'permissionSetName', 'permissionSetDescription', 'sessionDuration', 'policy',
+  'customerManagedPolicyName', 'allowDescribe', 'group',
+]);
+
+function checkIdentityCenter(ic: IdentityCenterConfig, problems: Problems): void {
+  const where = 'identityCenter';
+  if (typeof ic !== 'object' || ic === null) {
+    problems.add(where, `must be an object, got ${show(ic)}`);
+    return;
+  }
+  unknownFields(where, ic, IDENTITY_CENTER_FIELDS, problems);
+  checkAwsTarget(where, ic, problems);
+  if ((ic.instanceArn === undefined) !== (ic.identityStoreId === undefined)) {
+    problems.add(where, 'give both instanceArn and identityStoreId, or neither (then they are looked up)');
+  }
+  if (ic.instanceArn !== undefined && !/^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/.test(ic.instanceArn)) {
+    problems.add(where, `instanceArn ${show(ic.instanceArn)} is not an Identity Center instance ARN, e.g. 'arn:aws:sso:::instance/ssoins-1234567890abcdef'`);
+  }
+  if (ic.identityStoreId !== undefined && !/^d-[0-9a-f]{10}$/.test(ic.identityStoreId)) {
+    problems.add(where, `identityStoreId ${show(ic.identityStoreId)} is not an identity store ID, e.g. 'd-1234567890'`);
+  }
+  if (ic.attributeKey !== undefined && !/^[A-Za-z0-9_.:=+@-]{1,128}$/.test(ic.attributeKey)) {
+    problems.add(where, `attributeKey ${show(ic.attributeKey)} is not a valid principal tag key (letters, digits, _ . : = + @ -)`);
+  }
+  if (ic.attributeSource !== undefined && !/^\$\{path:[A-Za-z0-9_.[\]"= -]+\}$/.test(ic.attributeSource)) {
+    problems.add(where, `attributeSource ${show(ic.attributeSource)} must be an Identity Center attribute path, e.g. '\${path:userName}'`);
+  }
+  if (ic.permissionSetName !== undefined && !/^[\w+=,.@-]{1,32}$/.test(ic.permissionSetName)) {
+    problems.add(where, `permissionSetName ${show(ic.permissionSetName)} must be 1-32 letters, digits or + = , . @ _ -`);
+  }
+  if (ic.sessionDuration !== undefined && !/^PT([1-9]|1[0-2])H$/.test(ic.sessionDuration)) {
+    problems.add(where, `sessionDuration ${show(ic.sessionDuration)} must be PT1H to PT12H`);
+  }
+  if (ic.policy !== undefined && ic.policy !== 'inline' && ic.policy !== 'customer-managed') {
+    problems.add(where, `policy ${show(ic.policy)} must be 'inline' or 'customer-managed'`);
+  }
+  if (ic.customerManagedPolicyName !== undefined && ic.policy !== 'customer-managed') {
+    problems.add(where, "customerManagedPolicyName applies only with policy: 'customer-managed'; remove it or set the policy");
+  }
+  if (ic.customerManagedPolicyName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(ic.customerManagedPolicyName)) {
+    problems.add(where, `customerManagedPolicyName ${show(ic.customerManagedPolicyName)} is not an IAM policy name`);
+  }
+  if (ic.group !== undefined && (typeof ic.group?.name !== 'string' || ic.group.name.trim() === '' || ic.group.name.length > 1024)) {
+    problems.add(where, `group.name ${show(ic.group?.name)} must be a non-empty group display name`);
+  }
+  for (const field of ['manageAttributes', 'allowDescribe'] as const) {
+    if (ic[field] !== undefined && typeof ic[field] !== 'boolean') problems.add(where, `${field} must be true or false, got ${show(ic[field])}`);
+  }
+}
+
+function checkInteger(where: string, field: string, value: unknown, min: number, max: number, problems: Problems): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    problems.add(where, `${field} ${show(value)} must be a whole number from ${min} to ${max}`);
+  }
+}
+
+function isCidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  const v6 = /^([0-9a-f:]+)\/(\d{1,3})$/i.exec(value);
+  return v6 !== null && v6[1].includes(':') && Number(v6[2]) <= 128;
+}

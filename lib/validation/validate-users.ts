@@ -1,0 +1,222 @@
+import { hasExpired, parseDay } from '../model/clock';
+import { DATABASE_DEFAULTS } from '../model/defaults';
+import { byCodeUnit, sortedEntries } from '../model/order';
+import { tierRoleName } from '../model/tiers';
+import { Problems, show } from './problems';
+import { DatabaseConfig, engineFamily, EngineFamily, Tier, TIERS, UserEntry } from '../model/types';
+
+/** Longest user name each engine accepts. */
+export const MAX_USERNAME_LENGTH: Readonly<Record<EngineFamily, number>> = { mysql: 32, postgres: 63 };
+
+/**
+ * Letters, digits and `. _ @ + = -`, starting with a letter or digit: safe unquoted in
+ * an IAM ARN, valid in a principal tag value, and never a quote, wildcard or `$`
+ * in SQL or IAM. Identity Center names such as `jane.doe@example.com` fit.
+ */
+const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
+const ALLOWED_CHARS = /[A-Za-z0-9._@+=-]/;
+
+/** Accounts that RDS, MySQL or PostgreSQL own or that people guess at. Compared lower-case. */
+const RESERVED_NAMES = new Set([
+  'root', 'admin', 'administrator', 'rdsadmin', 'rdsrepladmin', 'rdsproxyadmin', 'rds_iam', 'rds_superuser',
+  'rds_replication', 'rds_password', 'postgres', 'public', 'mysql.sys', 'mysql.session', 'mysql.infoschema',
+  ...TIERS.map(tierRoleName),
+]);
+const RESERVED_PREFIXES = ['pg_', 'rds'];
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['username', 'access', 'displayName', 'expires', 'reason']);
+
+export interface ValidateUsersOptions {
+  /** The databases users may refer to, by key. */
+  readonly databases: Readonly<Record<string, DatabaseConfig>>;
+  /** Today, for expiry. */
+  readonly now: Date;
+  /**
+   * What an entry past its `expires` day does: `drop` grants it nothing (what a scheduled
+   * deploy wants, so access ends on time); `error` fails (what a pull-request check wants).
+   * @default "drop"
+   */
+  readonly onExpired?: 'drop' | 'error';
+}
+
+/** A person with at least one database, as the stacks consume them. */
+export interface ActiveUser {
+  readonly username: string;
+  readonly displayName: string;
+  readonly access: ReadonlyMap<string, Tier>;
+  readonly expires?: string;
+  readonly reason?: string;
+}
+
+export interface ValidatedUsers {
+  /** Entries that grant access today, sorted by username so input order never matters. */
+  readonly active: readonly ActiveUser[];
+  /** Usernames past their expiry day (dropped), sorted. */
+  readonly expired: readonly string[];
+}
+
+/**
+ * Checks every entry of `users.ts` and reports all problems in one Error.
+ * Returns the entries that grant access today.
+ */
+export function validateUsers(users: readonly unknown[], options: ValidateUsersOptions): ValidatedUsers {
+  const problems = new Problems('users.ts');
+  const onExpired = options.onExpired ?? 'drop';
+  const firstByFoldedName = new Map<string, { index: number; username: string }>();
+  const active: ActiveUser[] = [];
+  const expired: string[] = [];
+  // Facts about config.ts every entry is checked against, worked out once.
+  const fleet: Fleet = {
+    databases: options.databases,
+    keys: Object.keys(options.databases).sort(byCodeUnit),
+    masterNames: new Set(Object.values(options.databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase())),
+  };
+
+  if (!Array.isArray(users)) {
+    problems.add('users', `must be an array of entries, got ${typeof users}`);
+    problems.throwIfAny();
+  }
+
+  users.forEach((raw, index) => {
+    const problemsBefore = problems.count;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.add(`users[${index}]`, `must be an object like { username: 'jane.doe', access: { orders: 'read' } }, got ${show(raw)}`);
+      return;
+    }
+    const entry = raw as Partial<UserEntry> & Record<string, unknown>;
+    const name = typeof entry.username === 'string' ? entry.username : undefined;
+    const where = `users[${index}]${name !== undefined ? ` (${show(name)})` : ''}`;
+
+    for (const field of Object.keys(entry)) {
+      if (!KNOWN_FIELDS.has(field)) {
+        problems.add(where, `unknown field ${show(field)}; the fields are ${[...KNOWN_FIELDS].join(', ')}`);
+      }
+    }
+
+    const families = new Set<EngineFamily>();
+    checkAccess(entry.access, where, fleet, problems, families);
+    if (name === undefined) {
+      problems.add(where, `username must be a string, got ${show(entry.username)}; use the Identity Center user name, e.g. 'jane.doe'`);
+    } else {
+      checkUsername(name, where, families, fleet, problems);
+      const folded = name.toLowerCase();
+      const first = firstByFoldedName.get(folded);
+      if (first) {
+        problems.add(where, `duplicate username: users[${first.index}] is ${show(first.username)} (names are compared ignoring case); keep one entry and merge their access`);
+      } else {
+        firstByFoldedName.set(folded, { index, username: name });
+      }
+    }
+    for (const field of ['displayName', 'reason'] as const) {
+      const value = entry[field];
+      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+        problems.add(where, `${field} must be a non-empty string, got ${show(value)}; remove it or fill it in`);
+      }
+    }
+
+    let isExpired = false;
+    if (entry.expires !== undefined) {
+      if (typeof entry.expires !== 'string' || !parseDay(entry.expires)) {
+        problems.add(where, `expires must be a real day written YYYY-MM-DD, got ${show(entry.expires)}; e.g. '2027-03-31'`);
+      } else if (hasExpired(entry.expires, options.now)) {
+        if (onExpired === 'error') {
+          problems.add(where, `access expired after ${entry.expires} (today is ${options.now.toISOString().slice(0, 10)}); remove the entry or move expires to a future day`);
+        }
+        isExpired = true;
+      }
+    }
+
+    if (problems.count > problemsBefore || name === undefined) return;
+    if (isExpired) {
+      expired.push(name);
+      return;
+    }
+    active.push({
+      username: name,
+      displayName: entry.displayName ?? name,
+      access: new Map(sortedEntries(entry.access as Record<string, Tier>)),
+      ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+      ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+    });
+  });
+
+  problems.throwIfAny();
+  return {
+    active: active.sort((a, b) => byCodeUnit(a.username, b.username)),
+    expired: expired.sort(byCodeUnit),
+  };
+}
+
+interface Fleet {
+  readonly databases: Readonly<Record<string, DatabaseConfig>>;
+  /** Database keys, sorted, for messages. */
+  readonly keys: readonly string[];
+  /** Master user names, lower-case: reserved for people. */
+  readonly masterNames: ReadonlySet<string>;
+}
+
+function checkAccess(
+  access: unknown,
+  where: string,
+  fleet: Fleet,
+  problems: Problems,
+  families: Set<EngineFamily>,
+): void {
+  const { databases, keys: known } = fleet;
+  if (typeof access !== 'object' || access === null || Array.isArray(access)) {
+    problems.add(where, `access must be an object of database key → tier, e.g. { ${known[0] ?? 'orders'}: 'read' }, got ${show(access)}`);
+    return;
+  }
+  const grants = Object.entries(access as Record<string, unknown>);
+  if (grants.length === 0) {
+    problems.add(where, `access is empty; give at least one database (${known.join(', ')}) or remove the entry`);
+  }
+  for (const [key, tier] of grants) {
+    const database = Object.prototype.hasOwnProperty.call(databases, key) ? databases[key] : undefined;
+    if (!database) {
+      problems.add(where, `unknown database ${show(key)}; the databases in config.ts are ${known.join(', ') || '(none)'}`);
+    } else {
+      families.add(engineFamily(database.engine));
+    }
+    if (!TIERS.includes(tier as Tier)) {
+      problems.add(where, `unknown tier ${show(tier)} for database ${show(key)}; use one of ${TIERS.join(', ')}`);
+    }
+  }
+}
+
+function checkUsername(
+  name: string,
+  where: string,
+  families: ReadonlySet<EngineFamily>,
+  fleet: Fleet,
+  problems: Problems,
+): void {
+  if (name.trim() === '') {
+    problems.add(where, 'username is empty; use the Identity Center user name, e.g. \'jane.doe\'');
+    return;
+  }
+  if (!USERNAME_PATTERN.test(name)) {
+    const bad = [...new Set([...name].filter((c) => !ALLOWED_CHARS.test(c)))];
+    const detail = bad.length > 0
+      ? `contains ${bad.map(describeChar).join(', ')}`
+      : 'must start with a letter or digit';
+    problems.add(where, `username ${detail}; use only letters, digits and . _ @ + = - (these are unsafe in SQL identifiers, IAM ARNs and principal tags)`);
+  }
+  for (const family of families) {
+    const max = MAX_USERNAME_LENGTH[family];
+    if (name.length > max) {
+      problems.add(where, `username is ${name.length} characters; ${family === 'mysql' ? 'MySQL' : 'PostgreSQL'} allows at most ${max}; use a shorter Identity Center user name`);
+    }
+  }
+  const folded = name.toLowerCase();
+  if (RESERVED_NAMES.has(folded) || RESERVED_PREFIXES.some((p) => folded.startsWith(p)) || fleet.masterNames.has(folded)) {
+    problems.add(where, `username ${show(name)} is reserved (built-in, RDS-owned, a master user, a tier role, or starting with ${RESERVED_PREFIXES.join(' or ')}); use the person's own user name`);
+  }
+}
+
+function describeChar(c: string): string {
+  if (c === ' ') return 'a space';
+  const code = c.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f) return `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  return show(c);
+}

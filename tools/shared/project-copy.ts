@@ -1,0 +1,17 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** What an app or script of this project needs to run from another folder. */
+const PROJECT_ENTRIES = ['main.ts', 'config.ts', 'users.ts', 'lib', 'stacks', 'modules', 'cli', 'tools', '.gen', 'tsconfig.json', 'package.json'];
+
+/** A throwaway copy of the project in a temporary folder, sharing this one's node_modules. */
+export function projectCopy(prefix = 'rds-iam-access-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const entry of PROJECT_ENTRIES) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}

@@ -1,0 +1,49 @@
+/**
+ * The stacks the checks outside jest look at: the example app (config.ts + users.ts) and a
+ * fleet with every engine × shape (tools/scan/scan-fleet.ts), synthesized in temporary folders.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { config } from '../../config';
+import { composeApp } from '../../stacks/compose';
+import { validateInputs } from '../../lib/validation/inputs';
+import { AppConfig, UserEntry } from '../../lib/model/types';
+import { scanFleet, scanUsers } from '../scan/scan-fleet';
+import { users } from '../../users';
+
+export interface SynthesizedStack {
+  /** `<fleet>-<stack id>`, e.g. `example-database-orders`. */
+  readonly name: string;
+  /** The stack's Terraform JSON, parsed. */
+  readonly json: Record<string, any>;
+}
+
+function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]): SynthesizedStack[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-fleet-'));
+  try {
+    const app = new App({ outdir });
+    composeApp(app, validateInputs({ config: appConfig, users: people, now: new Date('2026-01-01T00:00:00Z') }));
+    app.synth();
+    return fs.readdirSync(path.join(outdir, 'stacks')).sort().map((stack) => ({
+      name: `${fleet}-${stack}`,
+      json: JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')),
+    }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export function synthFleets(): SynthesizedStack[] {
+  return [...synth('example', config, users), ...synth('all-engines', scanFleet, scanUsers)];
+}
+
+/** A copy of `value` without cdktf's `//` metadata keys. */
+export function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, withoutMetadata(v)]));
+  }
+  return value;
+}

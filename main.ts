@@ -1,8 +1,8 @@
-import { App } from 'cdktf';
+import { Annotations, App } from 'cdktf';
 import { config } from './config';
 import { clockFromEnv } from './lib/model/clock';
-import { composeApp } from './stacks/compose';
 import { exitOnValidationError, validateInputs } from './lib/validation/inputs';
+import { composeApp, expiredByDatabase } from './stacks/compose';
 import { users } from './users';
 
 exitOnValidationError(() => {
@@ -10,9 +10,10 @@ exitOnValidationError(() => {
   // Everything is checked before the App exists, so bad input writes nothing.
   const inputs = validateInputs({ config, users, now, env: process.env });
   const app = new App();
-  composeApp(app, inputs);
-  if (inputs.validated.expired.length > 0) {
-    process.stderr.write(`Expired, granted nothing; remove from users.ts: ${inputs.validated.expired.join(', ')}\n`);
+  const composed = composeApp(app, inputs);
+  // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
+  for (const [key, names] of expiredByDatabase(users, inputs.validated)) {
+    Annotations.of(composed.users[key]).addWarning(`Expired, granted nothing; remove from users.ts: ${names.join(', ')}`);
   }
   app.synth();
 });

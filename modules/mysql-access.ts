@@ -1,16 +1,25 @@
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { Grant } from '../.gen/providers/mysql/grant/index';
-import { Role } from '../.gen/providers/mysql/role/index';
-import { User } from '../.gen/providers/mysql/user/index';
-import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
+import { Database } from '../.gen/providers/mysql/database';
+import { Grant } from '../.gen/providers/mysql/grant';
+import { Role } from '../.gen/providers/mysql/role';
+import { User } from '../.gen/providers/mysql/user';
+import { DEFAULT_TIER_ROLE_PREFIX, MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 
 export interface MysqlAccessProps {
   /** MySQL databases (schemas) the tiers apply to. */
   readonly databases: readonly string[];
+  /**
+   * Those of `databases` this construct creates (RDS creates the first at launch). They are
+   * never dropped by Terraform: removing one from config.ts fails the plan instead.
+   * @default - none
+   */
+  readonly createDatabases?: readonly string[];
   /** Users; each becomes a user plus one role grant. */
   readonly grants: readonly DatabaseGrant[];
+  /** Start of the tier role names, which are server-wide. @default "iam_" */
+  readonly tierRolePrefix?: string;
 }
 
 /** Host part of every IAM user: RDS connects them from anywhere in the VPC, never localhost. */
@@ -26,13 +35,22 @@ export class MysqlAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: MysqlAccessProps) {
     super(scope, id);
+    const prefix = props.tierRolePrefix ?? DEFAULT_TIER_ROLE_PREFIX;
+    const created = new Map(
+      (props.createDatabases ?? []).map((name) => [
+        name,
+        // DROP DATABASE would delete the data: Terraform must refuse instead.
+        new Database(this, `database-${name}`, { name, lifecycle: { preventDestroy: true } }),
+      ]),
+    );
     const roles = {} as Record<Tier, Role>;
     for (const tier of TIERS) {
-      roles[tier] = new Role(this, `tier-${tier}`, { name: tierRoleName(tier) });
+      roles[tier] = new Role(this, `tier-${tier}`, { name: tierRoleName(tier, prefix) });
       for (const database of props.databases) {
         new Grant(this, `${tier}-${database}`, {
           role: roles[tier].name,
-          database,
+          // By reference when we create it, so the grant waits for the database.
+          database: created.get(database)?.name ?? database,
           table: '*',
           privileges: [...MYSQL_TIER_PRIVILEGES[tier]],
         });
@@ -51,7 +69,7 @@ export class MysqlAccess extends Construct {
       tlsOption: 'SSL',
     });
     // A separate map for tiers, so a tier change touches only the grant, never the user.
-    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier, prefix)])));
     new Grant(this, 'user-tiers', {
       forEach: tiers,
       user: tiers.key,

@@ -5,7 +5,7 @@ import { ConnectPolicyStack } from './connect-policy-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, DatabaseGrant } from '../lib/model/types';
+import { AppConfig, DatabaseGrant, UserEntry } from '../lib/model/types';
 import { ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 
@@ -91,4 +91,15 @@ export function grantsFor(key: string, validated: ValidatedUsers): DatabaseGrant
     const tier = user.access.get(key);
     return tier ? [{ username: user.username, tier }] : [];
   });
+}
+
+/** Database key → usernames whose entry expired there (sorted), for the synth notice. */
+export function expiredByDatabase(users: readonly UserEntry[], validated: ValidatedUsers): Map<string, string[]> {
+  const expired = new Set(validated.expired);
+  const result = new Map<string, string[]>();
+  for (const user of users) {
+    if (!expired.has(user.username)) continue;
+    for (const key of Object.keys(user.access).sort(byCodeUnit)) result.set(key, [...(result.get(key) ?? []), user.username].sort(byCodeUnit));
+  }
+  return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));
 }

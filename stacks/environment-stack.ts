@@ -7,11 +7,17 @@ export interface EnvironmentStackProps {
   /** Key of the environment in config.ts (or `identity-center`), tagged on every resource. */
   readonly environmentKey: string;
   readonly environment: AwsTarget;
+  /**
+   * Whether the stack declares the AWS provider. A stack with no AWS resource leaves it out,
+   * so nobody installs (and every plan does not start) a provider it never uses.
+   * @default true
+   */
+  readonly awsProvider?: boolean;
 }
 
 /**
- * A stack bound to one AWS account and region: its state backend and an AWS provider
- * that refuses to touch any other account.
+ * A stack bound to one AWS account and region: its state backend and (unless it has no AWS
+ * resource) an AWS provider that refuses to touch any other account.
  */
 export class EnvironmentStack extends TerraformStack {
   readonly environment: AwsTarget;
@@ -38,6 +44,7 @@ export class EnvironmentStack extends TerraformStack {
       // root, and the synthesized JSON holds no machine-specific absolute path.
       new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     }
+    if (props.awsProvider === false) return;
     new AwsProvider(this, 'aws', {
       region: env.region,
       allowedAccountIds: [env.account],

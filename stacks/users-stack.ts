@@ -1,7 +1,7 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { MysqlProvider } from '../.gen/providers/mysql/provider/index';
+import { MysqlProvider } from '../.gen/providers/mysql/provider';
 import { ConnectionOverrides } from '../lib/model/connection';
 import { DatabaseGrant } from '../lib/model/types';
 import { IamDatabase } from '../modules/iam-database';
@@ -9,7 +9,7 @@ import { MysqlAccess } from '../modules/mysql-access';
 import { PostgresAccess } from '../modules/postgres-access';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
-export interface UsersStackProps extends EnvironmentStackProps {
+export interface UsersStackProps extends Omit<EnvironmentStackProps, 'awsProvider'> {
   /** The database (from its DatabaseStack) whose users this stack manages. */
   readonly database: IamDatabase;
   /** PostgreSQL schemas, or further MySQL databases, the tiers apply to. @default - `public` / the database itself */
@@ -24,6 +24,13 @@ export interface UsersStackProps extends EnvironmentStackProps {
 const MASTER_SECRET = 'ephemeral.aws_secretsmanager_secret_version.master';
 
 /**
+ * How long the providers try to reach the server before failing. The database stack is
+ * applied (and available) first, so waiting longer only hides a wrong port, host or
+ * certificate: the MySQL provider's own default retries 300 s per resource, one at a time.
+ */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
+/**
  * The IAM-mapped users of one database. Runs the mysql or postgresql provider against
  * the database, so it needs network reach to it (see README: reaching a private database).
  */
@@ -31,10 +38,11 @@ export class UsersStack extends EnvironmentStack {
   readonly access: PostgresAccess | MysqlAccess;
 
   constructor(scope: Construct, id: string, props: UsersStackProps) {
-    super(scope, id, props);
-    const db = props.database;
     const conn = props.connection ?? {};
     const login = conn.login ?? 'master-secret';
+    // Only the master secret is read through AWS; the providers sign IAM tokens themselves.
+    super(scope, id, { ...props, awsProvider: login === 'master-secret' });
+    const db = props.database;
     const host = conn.host ?? db.endpoint;
     const port = conn.port ?? db.port;
     const username = conn.username ?? db.masterUsername;
@@ -58,7 +66,7 @@ export class UsersStack extends EnvironmentStack {
         sslrootcert: conn.caBundle,
         // RDS has no superuser; the provider must not assume one.
         superuser: false,
-        connectTimeout: 15,
+        connectTimeout: CONNECT_TIMEOUT_SECONDS,
         ...(login === 'iam' ? { awsRdsIamAuth: true, awsRdsIamRegion: props.environment.region } : {}),
       });
       this.access = new PostgresAccess(this, 'access', {
@@ -66,9 +74,11 @@ export class UsersStack extends EnvironmentStack {
         schemas: props.schemas,
         objectOwners: [db.masterUsername],
         grants: props.grants,
+        tierRolePrefix: conn.rolePrefix,
       });
     } else {
-      const verify = conn.caBundle !== undefined && conn.sslMode !== undefined && conn.sslMode !== 'require';
+      // Validation allows only verify-full here: the driver always checks the host name.
+      const verify = conn.caBundle !== undefined && conn.sslMode === 'verify-full';
       new MysqlProvider(this, 'mysql', {
         endpoint: `${host}:${port}`,
         username,
@@ -76,11 +86,15 @@ export class UsersStack extends EnvironmentStack {
         // Always TLS: verified against the RDS CA bundle when given, else encrypted only.
         ...(verify ? { customTls: [{ configKey: 'rds', caCert: conn.caBundle as string }] } : { tls: 'skip-verify' }),
         proxy: conn.proxy,
+        connectRetryTimeoutSec: CONNECT_TIMEOUT_SECONDS,
         ...(login === 'iam' ? { awsConfig: [{ awsRdsIamAuth: true, region: props.environment.region }] } : {}),
       });
+      const extra = (props.schemas ?? []).filter((s) => s !== db.databaseName);
       this.access = new MysqlAccess(this, 'access', {
-        databases: [db.databaseName, ...(props.schemas ?? []).filter((s) => s !== db.databaseName)],
+        databases: [db.databaseName, ...extra],
+        createDatabases: extra,
         grants: props.grants,
+        tierRolePrefix: conn.rolePrefix,
       });
     }
   }

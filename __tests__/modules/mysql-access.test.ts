@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
-import { Grant } from '../../.gen/providers/mysql/grant/index';
-import { Role } from '../../.gen/providers/mysql/role/index';
-import { User } from '../../.gen/providers/mysql/user/index';
+import { Grant } from '../../.gen/providers/mysql/grant';
+import { Role } from '../../.gen/providers/mysql/role';
+import { User } from '../../.gen/providers/mysql/user';
 import { MysqlAccess } from '../../modules/mysql-access';
 
 const synth = () =>

@@ -35,7 +35,8 @@ describe('PostgresAccess', () => {
 
   test('write adds DML and sequence use, now and for future objects of each owner', () => {
     const out = synth({ schemas: ['sales'] });
-    expect(out).toHaveResourceWithProperties(Grant, { schema: 'sales', object_type: 'table', privileges: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'] });
-    expect(out).toHaveResourceWithProperties(DefaultPrivileges, { schema: 'sales', owner: 'dbmaster', object_type: 'sequence', privileges: ['SELECT', 'UPDATE', 'USAGE'] });
+    const sales = expect.stringMatching(/^\$\{postgresql_schema\.access_schema-sales_\w+\.name\}$/);
+    expect(out).toHaveResourceWithProperties(Grant, { schema: sales, object_type: 'table', privileges: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'] });
+    expect(out).toHaveResourceWithProperties(DefaultPrivileges, { schema: sales, owner: 'dbmaster', object_type: 'sequence', privileges: ['SELECT', 'UPDATE', 'USAGE'] });
   });
 });

@@ -1,10 +1,11 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { Role as PgRole } from '@cdktf/provider-postgresql/lib/role';
-import { MysqlProvider } from '../../.gen/providers/mysql/provider/index';
-import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant/index';
-import { User as MysqlUser } from '../../.gen/providers/mysql/user/index';
+import { Schema } from '@cdktf/provider-postgresql/lib/schema';
+import { MysqlProvider } from '../../.gen/providers/mysql/provider';
+import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant';
+import { User as MysqlUser } from '../../.gen/providers/mysql/user';
 import { UserEntry } from '../../lib/model/types';
-import { people } from '../fixtures/fleet';
+import { fleet, people } from '../fixtures/fleet';
 import { instances, resourcesOfType, synthApp } from '../fixtures/synth';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
@@ -19,6 +20,7 @@ describe('UsersStack (PostgreSQL)', () => {
       name: '${each.key}',
       login: true,
       roles: ['rds_iam', '${each.value}'],
+      assume_role: '${each.value}',
       skip_reassign_owned: false,
       skip_drop_role: false,
       depends_on: expect.arrayContaining([expect.stringMatching(/^postgresql_role\..*tier-write/)]),
@@ -38,10 +40,15 @@ describe('UsersStack (PostgreSQL)', () => {
     expect(byName.iam_admin.roles).toEqual([expect.stringMatching(/tier-write/)]);
   });
 
+  test('creates the listed schemas other than public, before granting on them', () => {
+    expect(pg).toHaveResourceWithProperties(Schema, { database: 'app', name: 'reporting' });
+    expect(Object.values(resourcesOfType(pg, 'postgresql_schema')).map((s) => s.name)).toEqual(['reporting']);
+  });
+
   test('read covers tables created later, in every listed schema', () => {
     const future = Object.values(resourcesOfType(pg, 'postgresql_default_privileges'));
     expect(future).toEqual(expect.arrayContaining([
-      expect.objectContaining({ schema: 'reporting', owner: 'dbmaster', object_type: 'table', privileges: ['SELECT'] }),
+      expect.objectContaining({ schema: expect.stringMatching(/schema-reporting/), owner: 'dbmaster', object_type: 'table', privileges: ['SELECT'] }),
       expect.objectContaining({ schema: 'public', owner: expect.stringMatching(/tier-admin/), object_type: 'table', privileges: ['SELECT'] }),
     ]));
   });
@@ -68,6 +75,25 @@ describe('UsersStack (PostgreSQL)', () => {
     expect(json.provider.postgresql[0]).not.toHaveProperty('password');
     expect(json).not.toHaveProperty('ephemeral');
     expect(json).not.toHaveProperty('data');
+  });
+
+  test('declares the AWS provider only where the master secret is read through it', () => {
+    expect(JSON.parse(pg).terraform.required_providers).toHaveProperty('aws');
+    for (const login of ['password', 'iam']) {
+      const json = JSON.parse(synthApp({ env: { RDS_IAM_PG_LOGIN: login, RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg']);
+      expect(Object.keys(json.terraform.required_providers)).toEqual(['postgresql']);
+      expect(json.provider).not.toHaveProperty('aws');
+    }
+  });
+
+  test('fails fast on a server it cannot reach', () => {
+    expect(pg).toHaveProviderWithProperties(PostgresqlProvider, { connect_timeout: 5 });
+  });
+
+  test('a rolePrefix renames the tier roles, for database keys that share a server', () => {
+    const shared = synthApp({ env: { RDS_IAM_PG_ROLE_PREFIX: 'app_', RDS_IAM_PG_HOST: 'db.internal', RDS_IAM_APG_HOST: 'db.internal' } })['users-pg'];
+    expect(Object.values(resourcesOfType(shared, 'postgresql_role')).map((r) => r.name).filter((n) => typeof n === 'string' && !n.startsWith('$')).sort()).toEqual(['app_admin', 'app_read', 'app_write']);
+    expect(shared).toHaveResourceWithProperties(PgRole, { for_each: { alice: 'app_admin', bob: 'app_write' } });
   });
 
   test('IAM login for the provider itself', () => {
@@ -103,6 +129,19 @@ describe('UsersStack (MySQL)', () => {
     });
     const personal = [...instances(my).keys()].filter((a) => a.includes('["'));
     expect(personal).toHaveLength(3 * 2);
+  });
+
+  test('the provider gives up on an unreachable server within seconds, not 300 s per resource', () => {
+    expect(my).toHaveProviderWithProperties(MysqlProvider, { connect_retry_timeout_sec: 5 });
+  });
+
+  test('creates the further databases config.ts lists, and Terraform may never drop them', () => {
+    const extra = synthApp({ config: { ...fleet, databases: { ...fleet.databases, my: { ...fleet.databases.my, schemas: ['shop', 'shop_archive'] } } } })['users-my'];
+    expect(Object.values(resourcesOfType(extra, 'mysql_database'))).toEqual([
+      expect.objectContaining({ name: 'shop_archive', lifecycle: { prevent_destroy: true } }),
+    ]);
+    expect(extra).toHaveResourceWithProperties(MysqlGrant, { database: expect.stringMatching(/^\$\{mysql_database\.access_database-shop_archive_\w+\.name\}$/) });
+    expect(resourcesOfType(my, 'mysql_database')).toEqual({});
   });
 
   test('tier roles hold privileges on the database, future tables included', () => {

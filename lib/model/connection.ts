@@ -21,7 +21,8 @@ export interface ConnectionOverrides {
   readonly username?: string;
   /**
    * PostgreSQL `sslmode`; `verify-ca`/`verify-full` need `caBundle`. MySQL maps `require`
-   * to encrypted-unverified (`skip-verify`) and the verify modes to the CA bundle.
+   * to encrypted-unverified (`skip-verify`) and `verify-full` to the CA bundle plus a host
+   * name check; MySQL has no `verify-ca` (its driver always checks the host name).
    * `disable` is refused: the databases only accept TLS.
    * @default "require"
    */
@@ -30,6 +31,13 @@ export interface ConnectionOverrides {
   readonly caBundle?: string;
   /** MySQL only: `socks5://host:port` (or http/https) proxy into the VPC. @default - none */
   readonly proxy?: string;
+  /**
+   * Start of the tier role names (`<prefix>read`, `<prefix>write`, `<prefix>admin`). Roles are
+   * server-wide, so database keys that land on one server (the same host and port) need
+   * different prefixes; validation refuses a clash.
+   * @default "iam_"
+   */
+  readonly rolePrefix?: string;
 }
 
 /** `orders-eu` → `RDS_IAM_ORDERS_EU_`: the prefix of a database's environment overrides. */

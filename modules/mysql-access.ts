@@ -4,7 +4,7 @@ import { Database } from '../.gen/providers/mysql/database';
 import { Grant } from '../.gen/providers/mysql/grant';
 import { Role } from '../.gen/providers/mysql/role';
 import { User } from '../.gen/providers/mysql/user';
-import { DEFAULT_TIER_ROLE_PREFIX, MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
+import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 
 export interface MysqlAccessProps {
@@ -18,8 +18,6 @@ export interface MysqlAccessProps {
   readonly createDatabases?: readonly string[];
   /** Users; each becomes a user plus one role grant. */
   readonly grants: readonly DatabaseGrant[];
-  /** Start of the tier role names, which are server-wide. @default "iam_" */
-  readonly tierRolePrefix?: string;
 }
 
 /** Host part of every IAM user: RDS connects them from anywhere in the VPC, never localhost. */
@@ -35,7 +33,6 @@ export class MysqlAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: MysqlAccessProps) {
     super(scope, id);
-    const prefix = props.tierRolePrefix ?? DEFAULT_TIER_ROLE_PREFIX;
     const created = new Map(
       (props.createDatabases ?? []).map((name) => [
         name,
@@ -45,7 +42,7 @@ export class MysqlAccess extends Construct {
     );
     const roles = {} as Record<Tier, Role>;
     for (const tier of TIERS) {
-      roles[tier] = new Role(this, `tier-${tier}`, { name: tierRoleName(tier, prefix) });
+      roles[tier] = new Role(this, `tier-${tier}`, { name: tierRoleName(tier) });
       for (const database of props.databases) {
         new Grant(this, `${tier}-${database}`, {
           role: roles[tier].name,
@@ -69,7 +66,7 @@ export class MysqlAccess extends Construct {
       tlsOption: 'SSL',
     });
     // A separate map for tiers, so a tier change touches only the grant, never the user.
-    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier, prefix)])));
+    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
     new Grant(this, 'user-tiers', {
       forEach: tiers,
       user: tiers.key,

@@ -4,7 +4,7 @@ import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEFAULT_TIER_ROLE_PREFIX, POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
+import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 
 export interface PostgresAccessProps {
@@ -23,8 +23,6 @@ export interface PostgresAccessProps {
   readonly objectOwners: readonly string[];
   /** Users; each becomes one LOGIN role. */
   readonly grants: readonly DatabaseGrant[];
-  /** Start of the tier role names, which are server-wide. @default "iam_" */
-  readonly tierRolePrefix?: string;
 }
 
 /**
@@ -41,12 +39,11 @@ export class PostgresAccess extends Construct {
   constructor(scope: Construct, id: string, props: PostgresAccessProps) {
     super(scope, id);
     const schemas = props.schemas ?? ['public'];
-    const prefix = props.tierRolePrefix ?? DEFAULT_TIER_ROLE_PREFIX;
     const roles = {} as Record<Tier, Role>;
     for (const tier of TIERS) {
       const parent = TIER_PARENT[tier];
       roles[tier] = new Role(this, `tier-${tier}`, {
-        name: tierRoleName(tier, prefix),
+        name: tierRoleName(tier),
         login: false,
         roles: parent ? [roles[parent].name] : [],
       });
@@ -58,7 +55,7 @@ export class PostgresAccess extends Construct {
     );
     // Keyed by plain name (construct ids must be known at synth); the tier role by reference, for ordering.
     const owners = new Map(props.objectOwners.map((o) => [o, o]));
-    owners.set(tierRoleName('admin', prefix), roles.admin.name);
+    owners.set(tierRoleName('admin'), roles.admin.name);
 
     new Grant(this, 'read-connect', {
       database: props.databaseName,
@@ -95,7 +92,7 @@ export class PostgresAccess extends Construct {
 
     // One resource for everyone, keyed by username: per-person state addresses stay stable
     // (`postgresql_role.…["jane"]`) and synth cost does not grow with people.
-    const members = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier, prefix)])));
+    const members = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
     new Role(this, 'users', {
       forEach: members,
       name: members.key,

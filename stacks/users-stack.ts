@@ -74,7 +74,6 @@ export class UsersStack extends EnvironmentStack {
         schemas: props.schemas,
         objectOwners: [db.masterUsername],
         grants: props.grants,
-        tierRolePrefix: conn.rolePrefix,
       });
     } else {
       // Validation allows only verify-full here: the driver always checks the host name.
@@ -94,7 +93,6 @@ export class UsersStack extends EnvironmentStack {
         databases: [db.databaseName, ...extra],
         createDatabases: extra,
         grants: props.grants,
-        tierRolePrefix: conn.rolePrefix,
       });
     }
   }

@@ -90,12 +90,6 @@ describe('UsersStack (PostgreSQL)', () => {
     expect(pg).toHaveProviderWithProperties(PostgresqlProvider, { connect_timeout: 5 });
   });
 
-  test('a rolePrefix renames the tier roles, for database keys that share a server', () => {
-    const shared = synthApp({ env: { RDS_IAM_PG_ROLE_PREFIX: 'app_', RDS_IAM_PG_HOST: 'db.internal', RDS_IAM_APG_HOST: 'db.internal' } })['users-pg'];
-    expect(Object.values(resourcesOfType(shared, 'postgresql_role')).map((r) => r.name).filter((n) => typeof n === 'string' && !n.startsWith('$')).sort()).toEqual(['app_admin', 'app_read', 'app_write']);
-    expect(shared).toHaveResourceWithProperties(PgRole, { for_each: { alice: 'app_admin', bob: 'app_write' } });
-  });
-
   test('IAM login for the provider itself', () => {
     const iam = synthApp({ env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
     expect(iam).toHaveProviderWithProperties(PostgresqlProvider, { aws_rds_iam_auth: true, aws_rds_iam_region: 'eu-west-1', username: 'terraform' });

@@ -31,13 +31,6 @@ export interface ConnectionOverrides {
   readonly caBundle?: string;
   /** MySQL only: `socks5://host:port` (or http/https) proxy into the VPC. @default - none */
   readonly proxy?: string;
-  /**
-   * Start of the tier role names (`<prefix>read`, `<prefix>write`, `<prefix>admin`). Roles are
-   * server-wide, so database keys that land on one server (the same host and port) need
-   * different prefixes; validation refuses a clash.
-   * @default "iam_"
-   */
-  readonly rolePrefix?: string;
 }
 
 /** `orders-eu` → `RDS_IAM_ORDERS_EU_`: the prefix of a database's environment overrides. */

@@ -1,14 +1,8 @@
 import { Tier } from './types';
 
-/** What tier role names start with unless a database sets `RDS_IAM_<KEY>_ROLE_PREFIX`. */
-export const DEFAULT_TIER_ROLE_PREFIX = 'iam_';
-
-/**
- * Name of the group role a tier maps to, on every engine: `iam_read`, or `<prefix>read` where
- * several database keys share one server (roles are server-wide). Reserved for users.
- */
-export function tierRoleName(tier: Tier, prefix: string = DEFAULT_TIER_ROLE_PREFIX): string {
-  return `${prefix}${tier}`;
+/** Name of the group role a tier maps to, on every engine. Reserved for users. */
+export function tierRoleName(tier: Tier): string {
+  return `iam_${tier}`;
 }
 
 /** The tier a tier directly builds on (write includes read, admin includes write). */

@@ -1,6 +1,5 @@
 import { ConnectionOverrides, envPrefix, LOGIN_MODES } from '../model/connection';
 import { ENGINE_PORTS } from '../model/defaults';
-import { DEFAULT_TIER_ROLE_PREFIX } from '../model/tiers';
 import { sortedEntries } from '../model/order';
 import type { DatabaseConfig } from '../model/types';
 import { engineFamily } from '../model/types';
@@ -10,16 +9,13 @@ const SSL_MODES = ['require', 'verify-ca', 'verify-full'];
 
 const ENV_FIELDS: ReadonlyArray<[keyof ConnectionOverrides, string]> = [
   ['host', 'HOST'], ['port', 'PORT'], ['login', 'LOGIN'], ['username', 'USERNAME'],
-  ['sslMode', 'SSLMODE'], ['caBundle', 'CA_BUNDLE'], ['proxy', 'PROXY'], ['rolePrefix', 'ROLE_PREFIX'],
+  ['sslMode', 'SSLMODE'], ['caBundle', 'CA_BUNDLE'], ['proxy', 'PROXY'],
 ];
-
-/** Lower case, starts with a letter, ends with `_`: safe unquoted on every engine, and short enough for `<prefix>admin`. */
-const ROLE_PREFIX = /^[a-z][a-z0-9_]{0,18}_$/;
 
 /**
  * Reads each database's `connection` from config.ts and `RDS_IAM_<KEY>_HOST`, `_PORT`, `_LOGIN`, `_USERNAME`, `_SSLMODE`, `_CA_BUNDLE`,
- * `_PROXY`, `_ROLE_PREFIX` for each database the variables winning, so a tunnel needs no edit.
- * Adds every bad value to `problems`, and database keys that would share tier roles on one server.
+ * `_PROXY` for each database the variables winning, so a tunnel needs no edit.
+ * Adds every bad value to `problems`, and database keys that would share one server.
  */
 export function connectionOverrides(
   databases: Readonly<Record<string, DatabaseConfig>>,
@@ -48,9 +44,6 @@ export function connectionOverrides(
     } else if (c.sslMode === 'verify-ca' && database?.engine !== undefined && engineFamily(database.engine) === 'mysql') {
       problems.add(where, 'sslMode verify-ca is not possible on MySQL: its driver always checks the host name. Use verify-full with the RDS endpoint as host (e.g. through proxy), or require through a tunnel');
     }
-    if (c.rolePrefix !== undefined && !ROLE_PREFIX.test(c.rolePrefix)) {
-      problems.add(where, `rolePrefix ${show(c.rolePrefix)} must be lower-case letters, digits and _, start with a letter and end with _ (at most 20 characters), e.g. "orders_"`);
-    }
     if (c.proxy !== undefined && database?.engine !== undefined && engineFamily(database.engine) !== 'mysql') {
       problems.add(where, 'proxy is supported by the MySQL provider only; for PostgreSQL use an SSM port-forward and host/port');
     } else if (c.proxy !== undefined && !/^(socks5h?|https?):\/\/[^\s/]+:\d+$/.test(c.proxy)) {
@@ -61,16 +54,16 @@ export function connectionOverrides(
     }
     result[key] = c;
   }
-  refuseSharedTierRoles(databases, result, problems);
+  refuseSharedServers(databases, result, problems);
   return result;
 }
 
 /**
- * Tier roles are server-wide: two database keys whose users stacks reach the same host and
- * port would fight over `iam_read`… Only an overridden host can coincide (each created
- * database is its own server).
+ * Roles and users are server-wide (`iam_read`, `jane.doe`), so two users stacks on one server
+ * would each claim them. Only an overridden host can coincide: each created database is its
+ * own server.
  */
-function refuseSharedTierRoles(
+function refuseSharedServers(
   databases: Readonly<Record<string, DatabaseConfig>>,
   connections: Readonly<Record<string, ConnectionOverrides>>,
   problems: Problems,
@@ -80,16 +73,16 @@ function refuseSharedTierRoles(
     const engine = databases[key]?.engine;
     if (c.host === undefined || engine === undefined) continue;
     const server = `${c.host.toLowerCase()}:${c.port ?? ENGINE_PORTS[engineFamily(engine)]}`;
-    const prefix = c.rolePrefix ?? DEFAULT_TIER_ROLE_PREFIX;
-    const other = seen.get(`${server} ${prefix}`);
-    if (other !== undefined) {
+    const other = seen.get(server);
+    if (other === undefined) {
+      seen.set(server, key);
+    } else {
       problems.add(
         `databases.${key}.connection (or ${envPrefix(key)}*)`,
-        `reaches the same server as ${other} (${server}) with the same tier roles ${prefix}read/write/admin; ` +
-          `give one of them its own rolePrefix (${envPrefix(key)}ROLE_PREFIX=${key.toLowerCase().replace(/[^a-z0-9]/g, '_')}_)`,
+        `reaches the same server as ${other} (${server}); tier roles and database users are server-wide, so both users stacks ` +
+          `would manage the same ones. Give each database key its own server (host/port), or list further ` +
+          `${engineFamily(engine) === 'postgres' ? 'schemas' : 'databases'} under one key's schemas`,
       );
-    } else {
-      seen.set(`${server} ${prefix}`, key);
     }
   }
 }

@@ -20,7 +20,7 @@ const ALLOWED_CHARS = /[A-Za-z0-9._@+=-]/;
 const RESERVED_NAMES = new Set([
   'root', 'admin', 'administrator', 'rdsadmin', 'rdsrepladmin', 'rdsproxyadmin', 'rds_iam', 'rds_superuser',
   'rds_replication', 'rds_password', 'postgres', 'public', 'mysql.sys', 'mysql.session', 'mysql.infoschema',
-  ...TIERS.map((tier) => tierRoleName(tier)),
+  ...TIERS.map(tierRoleName),
 ]);
 const RESERVED_PREFIXES = ['pg_', 'rds'];
 

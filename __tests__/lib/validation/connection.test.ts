@@ -36,15 +36,10 @@ describe('connection overrides', () => {
     expect(validateConfig(fleet, { RDS_IAM_PG_SSLMODE: 'verify-ca', RDS_IAM_PG_CA_BUNDLE: '/etc/rds/global-bundle.pem' }).pg.sslMode).toBe('verify-ca');
   });
 
-  test('fails when two database keys reach one server with the same tier roles, naming the fix', () => {
+  test('fails when two database keys reach one server, whose roles and users they would share', () => {
     expect(() => validateConfig(fleet, { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_APG_HOST: '127.0.0.1' }))
-      .toThrow(/pg\.connection.*reaches the same server as apg \(127\.0\.0\.1:5432\) with the same tier roles iam_read\/write\/admin; give one of them its own rolePrefix \(RDS_IAM_PG_ROLE_PREFIX=pg_\)/);
-    // Another port, or another prefix, is another set of roles.
+      .toThrow(/databases\.pg\.connection \(or RDS_IAM_PG_\*\): reaches the same server as apg \(127\.0\.0\.1:5432\); tier roles and database users are server-wide/);
+    // Another port is another server.
     expect(() => validateConfig(fleet, { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_APG_HOST: '127.0.0.1', RDS_IAM_APG_PORT: '5433' })).not.toThrow();
-    expect(validateConfig(fleet, { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_APG_HOST: '127.0.0.1', RDS_IAM_APG_ROLE_PREFIX: 'apg_' }).apg.rolePrefix).toBe('apg_');
-  });
-
-  test('fails when a role prefix is not a safe identifier start', () => {
-    expect(() => validateConfig(fleet, { RDS_IAM_PG_ROLE_PREFIX: 'Bad-Prefix' })).toThrow(/rolePrefix "Bad-Prefix" must be lower-case letters, digits and _, start with a letter and end with _/);
   });
 });

@@ -23,12 +23,16 @@ export interface UsersStackProps extends Omit<EnvironmentStackProps, 'awsProvide
 /** Terraform address of the ephemeral master secret: read at plan/apply, never stored. */
 const MASTER_SECRET = 'ephemeral.aws_secretsmanager_secret_version.master';
 
+/** Seconds the PostgreSQL provider waits for a connection; it does not retry, so a wrong port fails at once. */
+export const POSTGRES_CONNECT_TIMEOUT_SECONDS = 10;
+
 /**
- * How long the providers try to reach the server before failing. The database stack is
- * applied (and available) first, so waiting longer only hides a wrong port, host or
- * certificate: the MySQL provider's own default retries 300 s per resource, one at a time.
+ * Seconds the MySQL provider keeps retrying a connection that fails below MySQL (refused,
+ * unreachable, TLS). Its default is 300 s per resource, one resource after another, which
+ * turned a wrong port into minutes; the database stack is applied (and available) first, so
+ * retrying longer only hides a wrong port, host or certificate.
  */
-export const CONNECT_TIMEOUT_SECONDS = 5;
+export const MYSQL_CONNECT_RETRY_SECONDS = 2;
 
 /**
  * The IAM-mapped users of one database. Runs the mysql or postgresql provider against
@@ -66,7 +70,7 @@ export class UsersStack extends EnvironmentStack {
         sslrootcert: conn.caBundle,
         // RDS has no superuser; the provider must not assume one.
         superuser: false,
-        connectTimeout: CONNECT_TIMEOUT_SECONDS,
+        connectTimeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
         ...(login === 'iam' ? { awsRdsIamAuth: true, awsRdsIamRegion: props.environment.region } : {}),
       });
       this.access = new PostgresAccess(this, 'access', {
@@ -85,7 +89,7 @@ export class UsersStack extends EnvironmentStack {
         // Always TLS: verified against the RDS CA bundle when given, else encrypted only.
         ...(verify ? { customTls: [{ configKey: 'rds', caCert: conn.caBundle as string }] } : { tls: 'skip-verify' }),
         proxy: conn.proxy,
-        connectRetryTimeoutSec: CONNECT_TIMEOUT_SECONDS,
+        connectRetryTimeoutSec: MYSQL_CONNECT_RETRY_SECONDS,
         ...(login === 'iam' ? { awsConfig: [{ awsRdsIamAuth: true, region: props.environment.region }] } : {}),
       });
       const extra = (props.schemas ?? []).filter((s) => s !== db.databaseName);

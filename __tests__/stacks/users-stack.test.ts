@@ -87,7 +87,7 @@ describe('UsersStack (PostgreSQL)', () => {
   });
 
   test('fails fast on a server it cannot reach', () => {
-    expect(pg).toHaveProviderWithProperties(PostgresqlProvider, { connect_timeout: 5 });
+    expect(pg).toHaveProviderWithProperties(PostgresqlProvider, { connect_timeout: 10 });
   });
 
   test('IAM login for the provider itself', () => {
@@ -126,7 +126,7 @@ describe('UsersStack (MySQL)', () => {
   });
 
   test('the provider gives up on an unreachable server within seconds, not 300 s per resource', () => {
-    expect(my).toHaveProviderWithProperties(MysqlProvider, { connect_retry_timeout_sec: 5 });
+    expect(my).toHaveProviderWithProperties(MysqlProvider, { connect_retry_timeout_sec: 2 });
   });
 
   test('creates the further databases config.ts lists, and Terraform may never drop them', () => {

@@ -1,0 +1,127 @@
+/**
+ * The example app's MySQL users stack (billing, Aurora MySQL in config.ts) applied by
+ * Terraform with the real petoju/mysql provider to MariaDB set up like RDS. Tests run in
+ * order: each builds on the state the previous one left.
+ */
+import * as fs from 'fs';
+import { users as exampleUsers } from '../../users';
+import { loadContext, Workspace } from '../../tools/e2e/workspace';
+import { mysqlAdmin, mysqlAs } from '../fixtures/engines';
+
+const context = loadContext();
+const billing = context.servers.billing;
+const ca = context.certs.ca;
+const ws = new Workspace(context);
+const admin = (...sql: string[]) => mysqlAdmin(billing, ...sql);
+const DENIED = /command denied/;
+/** People's IAM users refuse every login here (no token check), so a password user holding the same tier role stands in. */
+const PROBE_PASSWORD = 'probe-password';
+const probe = (tier: string) => `probe_${tier}`;
+const as = (tier: string, sql: string) => mysqlAs(billing, ca, probe(tier), PROBE_PASSWORD, sql);
+
+async function applied(): Promise<void> {
+  const result = await ws.stack('billing').apply();
+  if (result.status !== 0) throw new Error(`apply of users-billing failed:\n${result.stderr}${result.stdout}`);
+}
+
+beforeAll(async () => {
+  await admin('CREATE TABLE billing.invoices (id int PRIMARY KEY, amount int)', 'INSERT INTO billing.invoices VALUES (1, 100)');
+  ws.synth();
+  await applied();
+  for (const tier of ['read', 'write', 'admin']) {
+    // MariaDB has no activate_all_roles_on_login: the probe's tier role is made its default role.
+    await admin(`CREATE USER '${probe(tier)}'@'%' IDENTIFIED BY '${PROBE_PASSWORD}' REQUIRE SSL`);
+    // Only the roles' creator (the master, as on RDS) holds them WITH ADMIN OPTION.
+    for (const sql of [`GRANT iam_${tier} TO '${probe(tier)}'@'%'`, `SET DEFAULT ROLE iam_${tier} FOR '${probe(tier)}'@'%'`]) {
+      const done = await mysqlAs(billing, ca, billing.masterUser, billing.masterPassword, sql);
+      if (typeof done === 'string') throw new Error(`${sql}: ${done}`);
+    }
+  }
+});
+
+afterAll(() => ws.remove());
+
+describe('the example app on a fresh MariaDB server', () => {
+  test('everyone with access exists: AWSAuthenticationPlugin, host %, SSL required, their tier role', async () => {
+    const rows = await admin(`
+      SELECT u.User AS user, u.Host AS host, u.plugin, u.authentication_string AS auth, u.ssl_type AS ssl_type, r.Role AS role
+      FROM mysql.user u LEFT JOIN mysql.roles_mapping r ON r.User = u.User AND r.Host = u.Host
+      WHERE u.plugin = 'AWSAuthenticationPlugin' ORDER BY u.User`);
+    const iam = { host: '%', plugin: 'AWSAuthenticationPlugin', auth: 'RDS', ssl_type: 'ANY' };
+    expect(rows).toEqual([
+      { user: 'alice.ng', ...iam, role: 'iam_admin' },
+      { user: 'carla.mendes', ...iam, role: 'iam_read' },
+      { user: 'dev.patel', ...iam, role: 'iam_write' },
+    ]);
+  });
+
+  test('an IAM user cannot log in with a password', async () => {
+    expect(await mysqlAs(billing, ca, 'carla.mendes', 'guess', 'SELECT 1')).toMatch(/Access denied/);
+  });
+
+  test('admin can create tables, and the other tiers use them at once', async () => {
+    expect(await as('admin', 'CREATE TABLE billing.later (id int PRIMARY KEY)')).toMatchObject({ warningStatus: 0 });
+    expect(await as('admin', 'ALTER TABLE billing.invoices ADD COLUMN note text')).toMatchObject({ warningStatus: 0 });
+  });
+
+  test.each(['billing.invoices', 'billing.later'])('read can SELECT from %s and not change it', async (table) => {
+    expect(await as('read', `SELECT count(*) AS n FROM ${table}`)).toEqual([{ n: table === 'billing.invoices' ? 1 : 0 }]);
+    expect(await as('read', `INSERT INTO ${table} (id) VALUES (2)`)).toMatch(DENIED);
+  });
+
+  test.each(['billing.invoices', 'billing.later'])('write can INSERT, UPDATE, DELETE in %s but not create tables', async (table) => {
+    expect(await as('write', `INSERT INTO ${table} (id) VALUES (7)`)).toMatchObject({ affectedRows: 1 });
+    expect(await as('write', `UPDATE ${table} SET id = 8 WHERE id = 7`)).toMatchObject({ affectedRows: 1 });
+    expect(await as('write', `DELETE FROM ${table} WHERE id = 8`)).toMatchObject({ affectedRows: 1 });
+    expect(await as('write', 'CREATE TABLE billing.nope (id int)')).toMatch(DENIED);
+  });
+
+  test('a re-plan right after apply is empty', async () => {
+    expect(await ws.stack('billing').plan()).toEqual([]);
+  });
+
+  test('a re-plan after reordering users.ts is empty', async () => {
+    ws.writeUsers([...exampleUsers].reverse());
+    ws.synth();
+    expect(await ws.stack('billing').plan()).toEqual([]);
+  });
+
+  test('a tier change replaces only that person’s role grant, never the user', async () => {
+    ws.writeUsers(exampleUsers.map((u) => (u.username === 'carla.mendes' ? { ...u, access: { billing: 'write' } } : u)));
+    ws.synth();
+    expect(await ws.stack('billing').plan()).toEqual([
+      { address: expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["carla\.mendes"\]$/), actions: ['delete', 'create'] },
+    ]);
+    await applied();
+    expect(await admin("SELECT Role AS role FROM mysql.roles_mapping WHERE User = 'carla.mendes'")).toEqual([{ role: 'iam_write' }]);
+  });
+
+  test('offboarding drops the user and keeps every table and row', async () => {
+    ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'carla.mendes' ? { ...u, access: { billing: 'write' } } : u)));
+    ws.synth();
+    const plan = await ws.stack('billing').plan();
+    expect(plan.map((c) => c.actions.join('+')).sort()).toEqual(['delete', 'delete']);
+    expect(plan.map((c) => c.address).every((a) => a.endsWith('["dev.patel"]'))).toBe(true);
+    await applied();
+    expect(await admin("SELECT count(*) AS n FROM mysql.user WHERE User = 'dev.patel'")).toEqual([{ n: 0 }]);
+    expect(await admin('SELECT count(*) AS n FROM billing.invoices')).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('failures are quick and clear, and leave the state as it was', () => {
+  const state = () => fs.readFileSync(ws.statePath('billing'));
+
+  test.each([
+    ['a wrong port', () => ws.synth({ RDS_IAM_BILLING_PORT: '1' }), undefined, /connection refused/i],
+    ['a server certificate from another CA', () => ws.synth({ RDS_IAM_BILLING_CA_BUNDLE: context.certs.otherCa }), undefined, /certificate/i],
+    ['a wrong password', () => ws.synth(), 'not-the-password', /Access denied for user 'dbmaster'/],
+  ])('%s', async (_what, synth, password, message) => {
+    const before = state();
+    synth();
+    const result = await ws.stack('billing', password).apply();
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.seconds).toBeLessThan(30);
+    expect(state().equals(before)).toBe(true);
+  });
+});

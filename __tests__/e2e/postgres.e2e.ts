@@ -1,0 +1,140 @@
+/**
+ * The example app's PostgreSQL users stacks (orders, sandbox) applied by Terraform with the
+ * real cyrilgdn/postgresql provider to PostgreSQL servers set up like RDS. Tests run in order:
+ * each builds on the state the previous one left.
+ */
+import * as fs from 'fs';
+import { users as exampleUsers } from '../../users';
+import { loadContext, Workspace } from '../../tools/e2e/workspace';
+import { pgAdmin, pgAs } from '../fixtures/engines';
+
+const context = loadContext();
+const orders = context.servers.orders;
+const ca = context.certs.ca;
+const ws = new Workspace(context);
+const as = (user: string, sql: string) => pgAs(orders, ca, user, 'orders', sql);
+const admin = (...sql: string[]) => pgAdmin(orders, 'orders', ...sql);
+const PERMISSION_DENIED = /permission denied/;
+
+async function applied(key: string): Promise<void> {
+  const result = await ws.stack(key).apply();
+  if (result.status !== 0) throw new Error(`apply of users-${key} failed:\n${result.stderr}${result.stdout}`);
+}
+
+beforeAll(async () => {
+  // A table from before the project existed, owned by the master like migrations' tables.
+  await pgAdmin(orders, 'orders', 'CREATE TABLE public.existing (id int PRIMARY KEY, note text)', "INSERT INTO public.existing VALUES (1, 'before')", 'ALTER TABLE public.existing OWNER TO dbmaster');
+  ws.synth();
+  await applied('orders');
+  await applied('sandbox');
+});
+
+afterAll(() => ws.remove());
+
+describe('the example app on fresh PostgreSQL servers', () => {
+  test('everyone with access exists: LOGIN, member of rds_iam and of their tier, working as the tier', async () => {
+    const rows = await admin(`
+      SELECT r.rolname, r.rolcanlogin, r.rolconfig,
+             ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS member_of
+      FROM pg_roles r WHERE r.rolname IN ('alice.ng', 'bob.kowalski', 'dev.patel', 'carla.mendes', 'erin.contractor') ORDER BY 1`);
+    expect(rows).toEqual([
+      { rolname: 'alice.ng', rolcanlogin: true, rolconfig: ['role=iam_admin'], member_of: ['iam_admin', 'rds_iam'] },
+      { rolname: 'bob.kowalski', rolcanlogin: true, rolconfig: ['role=iam_write'], member_of: ['iam_write', 'rds_iam'] },
+      { rolname: 'dev.patel', rolcanlogin: true, rolconfig: ['role=iam_read'], member_of: ['iam_read', 'rds_iam'] },
+    ]);
+    const sandbox = await pgAdmin(context.servers.sandbox, 'sandbox', "SELECT rolname FROM pg_roles WHERE 'rds_iam' = ANY(ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = pg_roles.oid)) ORDER BY 1");
+    expect(sandbox.map((r) => r.rolname)).toEqual(['alice.ng', 'bob.kowalski', 'erin.contractor']);
+  });
+
+  test('the schemas config.ts lists exist, created by the users stack', async () => {
+    expect(await admin("SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname IN ('public', 'reporting') ORDER BY 1")).toEqual([
+      // PostgreSQL 15: whoever owns the database (the master) owns public.
+      { nspname: 'public', owner: 'pg_database_owner' },
+      { nspname: 'reporting', owner: 'dbmaster' },
+    ]);
+  });
+
+  test('an admin creates tables as the admin tier role, and every tier sees them at once', async () => {
+    expect(await as('alice.ng', 'SELECT current_user, session_user')).toEqual([{ current_user: 'iam_admin', session_user: 'alice.ng' }]);
+    expect(await as('alice.ng', "CREATE TABLE reporting.later (id int PRIMARY KEY); INSERT INTO reporting.later VALUES (1); CREATE INDEX later_id ON reporting.later (id)")).toEqual([]);
+    await admin('SET ROLE dbmaster', 'CREATE TABLE public.master_later (id int)', 'INSERT INTO public.master_later VALUES (1)');
+    expect(await admin("SELECT tablename, tableowner FROM pg_tables WHERE tablename IN ('later', 'master_later') ORDER BY 1")).toEqual([
+      { tablename: 'later', tableowner: 'iam_admin' },
+      { tablename: 'master_later', tableowner: 'dbmaster' },
+    ]);
+  });
+
+  test.each(['public.existing', 'reporting.later', 'public.master_later'])('read can SELECT %s and not change it', async (table) => {
+    expect(await as('dev.patel', `SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 1 }]);
+    expect(await as('dev.patel', `INSERT INTO ${table} (id) VALUES (2)`)).toMatch(PERMISSION_DENIED);
+    expect(await as('dev.patel', `DELETE FROM ${table}`)).toMatch(PERMISSION_DENIED);
+  });
+
+  test.each(['public.existing', 'reporting.later', 'public.master_later'])('write can INSERT, UPDATE, DELETE in %s but not create tables', async (table) => {
+    expect(await as('bob.kowalski', `INSERT INTO ${table} (id) VALUES (7); UPDATE ${table} SET id = 8 WHERE id = 7; DELETE FROM ${table} WHERE id = 8`)).toEqual([]);
+    expect(await as('bob.kowalski', 'CREATE TABLE public.nope (id int)')).toMatch(PERMISSION_DENIED);
+  });
+
+  test('admin can alter and drop what the admin tier owns, not the master’s tables (as the README says)', async () => {
+    expect(await as('alice.ng', 'ALTER TABLE reporting.later ADD COLUMN note text')).toEqual([]);
+    expect(await as('alice.ng', 'CREATE TABLE public.scratch (id int); DROP TABLE public.scratch')).toEqual([]);
+    expect(await as('alice.ng', 'ALTER TABLE public.existing ADD COLUMN extra text')).toMatch(/must be owner of table existing/);
+  });
+
+  test('a re-plan right after apply is empty, even after people created tables', async () => {
+    expect(await ws.stack('orders').plan()).toEqual([]);
+    expect(await ws.stack('sandbox').plan()).toEqual([]);
+  });
+
+  test('a re-plan after reordering users.ts is empty', async () => {
+    ws.writeUsers([...exampleUsers].reverse());
+    ws.synth();
+    expect(await ws.stack('orders').plan()).toEqual([]);
+    expect(await ws.stack('sandbox').plan()).toEqual([]);
+  });
+
+  test('a tier change is an in-place update of that person’s role only', async () => {
+    ws.writeUsers(exampleUsers.map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
+    ws.synth();
+    expect(await ws.stack('orders').plan()).toEqual([{ address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob\.kowalski"\]$/), actions: ['update'] }]);
+    await applied('orders');
+    expect(await as('bob.kowalski', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
+    expect(await as('bob.kowalski', 'INSERT INTO public.existing (id) VALUES (9)')).toMatch(PERMISSION_DENIED);
+  });
+
+  test('offboarding someone who owns a table drops the role and keeps the table and its rows, now owned by the master', async () => {
+    // Made by hand, as someone who once worked as themselves would have.
+    await admin('CREATE TABLE public.dev_notes (id int)', 'INSERT INTO public.dev_notes VALUES (1)', 'ALTER TABLE public.dev_notes OWNER TO "dev.patel"');
+    ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
+    ws.synth();
+    // The table was made outside the tier roles, so no default privilege covered it: the tier
+    // grants on public's tables are re-applied to reach it (the README's "created by hand").
+    expect(await ws.stack('orders').plan()).toEqual([
+      { address: expect.stringMatching(/^postgresql_grant\.access_read-public-table_\w+$/), actions: ['update'] },
+      { address: expect.stringMatching(/^postgresql_grant\.access_write-public-table_\w+$/), actions: ['update'] },
+      { address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["dev\.patel"\]$/), actions: ['delete'] },
+    ]);
+    await applied('orders');
+    expect(await admin("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'dev.patel'")).toEqual([{ n: 0 }]);
+    expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'dbmaster' }]);
+    expect(await admin('SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('failures are quick and clear, and leave the state as it was', () => {
+  const state = () => fs.readFileSync(ws.statePath('orders'));
+
+  test.each([
+    ['a wrong port', () => ws.synth({ RDS_IAM_ORDERS_PORT: '1' }), undefined, /connection refused|could not connect/i],
+    ['a server certificate from another CA', () => ws.synth({ RDS_IAM_ORDERS_CA_BUNDLE: context.certs.otherCa }), undefined, /certificate/i],
+    ['a wrong password', () => ws.synth(), 'not-the-password', /password authentication failed for user "dbmaster"/],
+  ])('%s', async (_what, synth, password, message) => {
+    const before = state();
+    synth();
+    const result = await ws.stack('orders', password).apply();
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.seconds).toBeLessThan(30);
+    expect(state().equals(before)).toBe(true);
+  });
+});

@@ -36,7 +36,8 @@ export function benchUsers(count: number): UserEntry[] {
 
 if (require.main === module) {
   const count = Number(process.env.BENCH_USERS ?? '0');
-  const inputs = validateInputs({ config: benchConfig, users: benchUsers(count), now: new Date('2026-01-01T00:00:00Z') });
+  // env: RDS_IAM_<KEY>_* point the users stacks at real servers (tools/bench/real-engines.ts).
+  const inputs = validateInputs({ config: benchConfig, users: benchUsers(count), now: new Date('2026-01-01T00:00:00Z'), env: process.env });
   const app = new App();
   composeApp(app, inputs);
   app.synth();

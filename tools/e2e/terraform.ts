@@ -87,6 +87,11 @@ export class StackDir {
     return this.run(['apply', '-auto-approve', '-input=false', '-no-color', ...extra]);
   }
 
+  /** `plan -detailed-exitcode`: status 0 when there is nothing to change, 2 when there is. */
+  planExitCode(...extra: string[]): Promise<Run> {
+    return this.run(['plan', '-input=false', '-no-color', '-detailed-exitcode', ...extra]);
+  }
+
   /** The changes a plan would make, by resource instance (no-ops left out). */
   async plan(...extra: string[]): Promise<ResourceChange[]> {
     const planned = await this.run(['plan', '-input=false', '-no-color', '-out=e2e.tfplan', ...extra]);

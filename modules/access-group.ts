@@ -4,6 +4,7 @@ import { IdentitystoreGroup } from '@cdktf/provider-aws/lib/identitystore-group'
 import { IdentitystoreGroupMembership } from '@cdktf/provider-aws/lib/identitystore-group-membership';
 import { TerraformIterator, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { forEachMap } from './for-each-map';
 
 export interface AccessGroupProps {
   readonly identityStoreId: string;
@@ -45,7 +46,7 @@ export class AccessGroup extends Construct {
       TerraformIterator.fromList(directory.users).forExpressionForMap('val.user_name', 'val.user_id'),
     );
     // One membership resource for everyone, keyed by username.
-    const members = TerraformIterator.fromMap(Object.fromEntries(props.usernames.map((u) => [u, u])));
+    const members = forEachMap(this, 'member_names', Object.fromEntries(props.usernames.map((u) => [u, u])));
     new IdentitystoreGroupMembership(this, 'members', {
       forEach: members,
       identityStoreId: props.identityStoreId,

@@ -1,4 +1,3 @@
-import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { Database } from '../.gen/providers/mysql/database';
 import { Grant } from '../.gen/providers/mysql/grant';
@@ -6,6 +5,7 @@ import { Role } from '../.gen/providers/mysql/role';
 import { User } from '../.gen/providers/mysql/user';
 import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
+import { forEachMap } from './for-each-map';
 
 export interface MysqlAccessProps {
   /** MySQL databases (schemas) the tiers apply to. */
@@ -57,7 +57,7 @@ export class MysqlAccess extends Construct {
 
     // One resource per kind for everyone, keyed by username: per-person state addresses
     // stay stable (`mysql_user.…["jane"]`) and synth cost does not grow with people.
-    const people = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, g.username])));
+    const people = forEachMap(this, 'people', Object.fromEntries(props.grants.map((g) => [g.username, g.username])));
     const users = new User(this, 'users', {
       forEach: people,
       user: people.key,
@@ -66,7 +66,7 @@ export class MysqlAccess extends Construct {
       tlsOption: 'SSL',
     });
     // A separate map for tiers, so a tier change touches only the grant, never the user.
-    const tiers = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    const tiers = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
     new Grant(this, 'user-tiers', {
       forEach: tiers,
       user: tiers.key,

@@ -2,10 +2,10 @@ import { DefaultPrivileges } from '@cdktf/provider-postgresql/lib/default-privil
 import { Grant } from '@cdktf/provider-postgresql/lib/grant';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
-import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
+import { forEachMap } from './for-each-map';
 
 export interface PostgresAccessProps {
   /** Database the tiers apply to. */
@@ -92,7 +92,7 @@ export class PostgresAccess extends Construct {
 
     // One resource for everyone, keyed by username: per-person state addresses stay stable
     // (`postgresql_role.…["jane"]`) and synth cost does not grow with people.
-    const members = TerraformIterator.fromMap(Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    const members = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
     new Role(this, 'users', {
       forEach: members,
       name: members.key,

@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 import { AbacAttributes } from '../../modules/abac-attributes';
 import { AccessGroup } from '../../modules/access-group';
 import { DatabasePermissionSet } from '../../modules/database-permission-set';
+import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
 
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
@@ -27,8 +28,9 @@ describe('AccessGroup', () => {
       new AccessGroup(scope, 'group', { identityStoreId: 'd-1234567890', name: 'db-people', usernames: ['ann', 'ben'] });
     });
     expect(out).toHaveResourceWithProperties(IdentitystoreGroup, { display_name: 'db-people', identity_store_id: 'd-1234567890' });
+    expect(forEachMaps(out, 'aws_identitystore_group_membership')).toEqual([{ ann: 'ann', ben: 'ben' }]);
     expect(out).toHaveResourceWithProperties(IdentitystoreGroupMembership, {
-      for_each: { ann: 'ann', ben: 'ben' },
+      for_each: LOCAL_FOR_EACH,
       member_id: expect.stringMatching(/^\$\{local\.group_user_ids_by_name_[0-9A-F]+\[each\.key\]\}$/),
     });
   });

@@ -3,6 +3,7 @@ import { Grant } from '../../.gen/providers/mysql/grant';
 import { Role } from '../../.gen/providers/mysql/role';
 import { User } from '../../.gen/providers/mysql/user';
 import { MysqlAccess } from '../../modules/mysql-access';
+import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
 
 const synth = () =>
   Testing.synthScope((scope) => {
@@ -11,8 +12,9 @@ const synth = () =>
 
 describe('MysqlAccess', () => {
   test('a person is an IAM user that must use TLS, from any host', () => {
+    expect(forEachMaps(synth(), 'mysql_user')).toEqual([{ jane: 'jane' }]);
     expect(synth()).toHaveResourceWithProperties(User, {
-      for_each: { jane: 'jane' },
+      for_each: LOCAL_FOR_EACH,
       user: '${each.key}',
       host: '%',
       auth_plugin: 'AWSAuthenticationPlugin',
@@ -21,8 +23,9 @@ describe('MysqlAccess', () => {
   });
 
   test('and one grant of their tier role', () => {
+    expect(forEachMaps(synth(), 'mysql_grant')).toEqual([{ jane: 'iam_admin' }]);
     expect(synth()).toHaveResourceWithProperties(Grant, {
-      for_each: { jane: 'iam_admin' },
+      for_each: LOCAL_FOR_EACH,
       user: '${each.key}',
       host: '%',
       roles: ['${each.value}'],

@@ -3,6 +3,7 @@ import { Grant } from '@cdktf/provider-postgresql/lib/grant';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Testing } from 'cdktf';
 import { PostgresAccess, PostgresAccessProps } from '../../modules/postgres-access';
+import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
 
 const synth = (props: Partial<PostgresAccessProps> = {}) =>
   Testing.synthScope((scope) => {
@@ -11,8 +12,9 @@ const synth = (props: Partial<PostgresAccessProps> = {}) =>
 
 describe('PostgresAccess', () => {
   test('a person is one LOGIN role in rds_iam and their tier, reassigning what they own on removal', () => {
+    expect(forEachMaps(synth(), 'postgresql_role')).toEqual([{ jane: 'iam_write' }]);
     expect(synth()).toHaveResourceWithProperties(Role, {
-      for_each: { jane: 'iam_write' },
+      for_each: LOCAL_FOR_EACH,
       name: '${each.key}',
       login: true,
       roles: ['rds_iam', '${each.value}'],

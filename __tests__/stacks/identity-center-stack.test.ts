@@ -8,7 +8,7 @@ import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permissi
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { AppConfig, UserEntry } from '../../lib/model/types';
 import { fleet, people } from '../fixtures/fleet';
-import { addresses, instances, resourcesOfType, synthApp } from '../fixtures/synth';
+import { addresses, forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
 
 const withIdentityCenter = (overrides: Partial<NonNullable<AppConfig['identityCenter']>>): AppConfig => ({
   ...fleet,
@@ -67,10 +67,11 @@ describe('IdentityCenterStack', () => {
   test('everyone with access today is a member, their user ID looked up by UserName', () => {
     const json = JSON.parse(sso);
     const [users] = Object.keys(json.data.aws_identitystore_users);
-    const [local] = Object.keys(json.locals);
+    const local = Object.keys(json.locals).find((name) => name.includes('user_ids_by_name'))!;
     expect(json.locals[local]).toBe(`\${{ for key, val in toset(data.aws_identitystore_users.${users}.users): val.user_name => val.user_id }}`);
     const [membership] = Object.values(resourcesOfType(sso, 'aws_identitystore_group_membership'));
-    expect(membership.for_each).toEqual({ alice: 'alice', bob: 'bob', 'carol.x@example.com': 'carol.x@example.com' });
+    expect(membership.for_each).toEqual(LOCAL_FOR_EACH);
+    expect(forEachMaps(sso, 'aws_identitystore_group_membership')).toEqual([{ alice: 'alice', bob: 'bob', 'carol.x@example.com': 'carol.x@example.com' }]);
     expect(membership.member_id).toBe(`\${local.${local}[each.key]}`);
   });
 

@@ -5,11 +5,12 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
  * Every resource instance Terraform would plan, as address → configuration text: a
  * `for_each` resource counts once per key (`type.name["jane"]`, with that key's value).
  */
-export function resourceInstances(json: { resource?: Resources }): Map<string, string> {
+export function resourceInstances(json: { resource?: Resources; locals?: Record<string, unknown> }): Map<string, string> {
   const out = new Map<string, string>();
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      const { for_each: forEach, ...rest } = body;
+      const { for_each: raw, ...rest } = body;
+      const forEach = forEachValue(raw, json.locals ?? {});
       if (forEach && typeof forEach === 'object') {
         for (const [key, value] of Object.entries(forEach)) out.set(`${type}.${name}["${key}"]`, JSON.stringify({ ...rest, each: value }));
       } else {
@@ -18,4 +19,10 @@ export function resourceInstances(json: { resource?: Resources }): Map<string, s
     }
   }
   return out;
+}
+
+/** A `for_each` as Terraform sees it: a literal map, or the map of the local it names (`${local.x}`). */
+export function forEachValue(forEach: unknown, locals: Readonly<Record<string, unknown>>): unknown {
+  const ref = typeof forEach === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(forEach) : null;
+  return ref ? locals[ref[1]] : forEach;
 }

@@ -5,6 +5,8 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  // In the project, not /tmp: a run leaves nothing behind there.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   roots: ['<rootDir>/__tests__/e2e'],
   testMatch: ['**/*.e2e.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: how fast synth and tests are, and how they scale with people.
  * Prints a Markdown table; every number is measured in this run on this machine.
+ * BENCH_ENGINES=0 leaves out the real-engine part (Terraform on local PostgreSQL and MariaDB).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -8,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { projectCopy } from '../shared/project-copy';
 import { resourceInstances } from '../terraform/terraform-json';
+import type { EngineResult } from './real-engines';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? '5');
@@ -104,6 +106,24 @@ function main(): void {
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], { cwd: ROOT, stdio: 'ignore' });
   const tests = timed('npm', ['test', '--', '--silent']);
   rows.push(['`npm test`, cold jest cache', fmt(tests.seconds), 'target < 20 s']);
+
+  // 5. Real engines: Terraform applies and re-plans people on local PostgreSQL and MariaDB.
+  if (process.env.BENCH_ENGINES !== '0') {
+    const engines = spawnSync(node, ['--import', 'tsx', 'tools/bench/real-engines.ts'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (engines.status !== 0) throw new Error(`real-engine bench failed:\n${engines.stderr}`);
+    for (const line of engines.stdout.trim().split('\n').filter(Boolean)) {
+      const result = JSON.parse(line) as Partial<EngineResult> & { skipped?: string };
+      if (result.skipped) {
+        rows.push(['Real engines', 'skipped', result.skipped]);
+        continue;
+      }
+      rows.push([
+        `Terraform on real ${result.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${result.people!.toLocaleString('en')} people`,
+        `apply ${fmt(result.applySeconds!)}, re-plan ${fmt(result.replanSeconds!)}`,
+        're-plan target < 10 s',
+      ]);
+    }
+  }
 
   for (const dir of [outdir, template, base]) fs.rmSync(dir, { recursive: true, force: true });
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -4,12 +4,9 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
-  // In the project, not /tmp: a run leaves nothing behind there.
-  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  ...require('./jest.config.js'),
   roots: ['<rootDir>/__tests__/e2e'],
   testMatch: ['**/*.e2e.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   maxWorkers: 2,
   // Terraform applies take seconds to minutes; the 30 s failure bound is asserted in the tests.
   testTimeout: 600_000,

@@ -9,13 +9,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { envPrefix } from '../../lib/model/connection';
 import { buildAuthenticationPlugin, ensureEngines, makeCertificates, RunningServer, startMariadb, startPostgres } from '../e2e/servers';
 import { findTerraform, providersMissing, StackDir } from '../e2e/terraform';
+import { overridesFor } from '../e2e/workspace';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PEOPLE = Number(process.env.BENCH_ENGINE_PEOPLE ?? '1000');
-/** Database keys of the bench fleet (bench-app.ts) and the engine each is applied to. */
+/** Database keys of the bench fleet (bench-app.ts) applied to real servers, and their engine. */
 const TARGETS = [
   { key: 'orders', engine: 'postgres' },
   { key: 'billing', engine: 'mariadb' },
@@ -45,13 +45,7 @@ async function main(): Promise<void> {
     servers.push(pg);
     const my = await startMariadb(path.join(work, 'my'), certs, ['billing'], password, buildAuthenticationPlugin(path.join(work, 'plugin')));
     servers.push(my);
-    const overrides: Record<string, string> = {};
-    for (const [{ key }, server] of [[TARGETS[0], pg], [TARGETS[1], my]] as const) {
-      Object.assign(overrides, {
-        [`${envPrefix(key)}HOST`]: server.host, [`${envPrefix(key)}PORT`]: String(server.port), [`${envPrefix(key)}LOGIN`]: 'password',
-        [`${envPrefix(key)}SSLMODE`]: 'verify-full', [`${envPrefix(key)}CA_BUNDLE`]: certs.ca,
-      });
-    }
+    const overrides = overridesFor({ orders: pg, billing: my }, certs.ca);
     const outdir = path.join(work, 'app', 'cdktf.out');
     fs.mkdirSync(outdir, { recursive: true });
     const synth = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools', 'bench', 'bench-app.ts')], {

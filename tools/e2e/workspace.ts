@@ -33,14 +33,14 @@ export function loadContext(env: NodeJS.ProcessEnv = process.env): E2eContext {
 /** Expiry is judged against this day, so the example's entries stay as they are. */
 const NOW = '2026-06-15T00:00:00Z';
 
-/** The `RDS_IAM_<KEY>_*` variables that point every users stack at its local server. */
-export function overridesFor(context: E2eContext, change: Record<string, string> = {}): Record<string, string> {
+/** The `RDS_IAM_<KEY>_*` variables that point each database key's users stack at its local server. */
+export function overridesFor(servers: Readonly<Record<string, ServerInfo>>, ca: string, change: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, server] of Object.entries(context.servers)) {
+  for (const [key, server] of Object.entries(servers)) {
     const p = envPrefix(key);
     Object.assign(env, {
       [`${p}HOST`]: server.host, [`${p}PORT`]: String(server.port), [`${p}LOGIN`]: 'password',
-      [`${p}USERNAME`]: server.masterUser, [`${p}SSLMODE`]: 'verify-full', [`${p}CA_BUNDLE`]: context.certs.ca,
+      [`${p}USERNAME`]: server.masterUser, [`${p}SSLMODE`]: 'verify-full', [`${p}CA_BUNDLE`]: ca,
     });
   }
   return { ...env, ...change };
@@ -69,7 +69,7 @@ export class Workspace {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
       cwd: this.dir,
       encoding: 'utf8',
-      env: { ...process.env, ...overridesFor(this.context, change), CDKTF_OUTDIR: path.join(this.dir, 'cdktf.out'), RDS_IAM_NOW: NOW },
+      env: { ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca, change), CDKTF_OUTDIR: path.join(this.dir, 'cdktf.out'), RDS_IAM_NOW: NOW },
     });
     if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}${result.stdout}`);
   }

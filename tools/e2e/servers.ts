@@ -60,7 +60,8 @@ function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
   const bin = versions.map((v) => path.join(root, v, 'bin')).find((b) => fs.existsSync(path.join(b, 'initdb')));
-  return bin ?? (which('initdb') ? path.dirname(which('initdb')!) : undefined);
+  const onPath = which('initdb');
+  return bin ?? (onPath ? path.dirname(onPath) : undefined);
 }
 
 function missingEngines(): string[] {

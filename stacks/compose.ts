@@ -95,11 +95,14 @@ export function grantsFor(key: string, validated: ValidatedUsers): DatabaseGrant
 
 /** Database key → usernames whose entry expired there (sorted), for the synth notice. */
 export function expiredByDatabase(users: readonly UserEntry[], validated: ValidatedUsers): Map<string, string[]> {
-  const expired = new Set(validated.expired);
+  const byName = new Map(users.map((user) => [user.username, user]));
   const result = new Map<string, string[]>();
-  for (const user of users) {
-    if (!expired.has(user.username)) continue;
-    for (const key of Object.keys(user.access).sort(byCodeUnit)) result.set(key, [...(result.get(key) ?? []), user.username].sort(byCodeUnit));
+  // validated.expired is sorted, so each database's names come out sorted.
+  for (const name of validated.expired) {
+    for (const key of Object.keys(byName.get(name)?.access ?? {})) {
+      if (!result.has(key)) result.set(key, []);
+      result.get(key)!.push(name);
+    }
   }
   return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));
 }

@@ -1,6 +1,7 @@
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
 import { Construct } from 'constructs';
-import { DEFAULT_ATTRIBUTE_KEY, DEFAULT_ATTRIBUTE_SOURCE, terraformLiteral } from '../lib/iam/policy';
+import { DEFAULT_ATTRIBUTE_KEY, DEFAULT_ATTRIBUTE_SOURCE } from '../lib/iam/policy';
+import { terraformLiteral } from '../lib/terraform/literal';
 
 export interface AbacAttributesProps {
   readonly instanceArn: string;
@@ -22,7 +23,7 @@ export class AbacAttributes extends Construct {
     this.key = props.key ?? DEFAULT_ATTRIBUTE_KEY;
     new SsoadminInstanceAccessControlAttributes(this, 'attributes', {
       instanceArn: props.instanceArn,
-      attribute: [{ key: this.key, value: [{ source: [terraformLiteral(props.source ?? DEFAULT_ATTRIBUTE_SOURCE)] }] }],
+      attribute: [{ key: terraformLiteral(this.key), value: [{ source: [terraformLiteral(props.source ?? DEFAULT_ATTRIBUTE_SOURCE)] }] }],
     });
   }
 }

@@ -4,6 +4,7 @@ import { IdentitystoreGroup } from '@cdktf/provider-aws/lib/identitystore-group'
 import { IdentitystoreGroupMembership } from '@cdktf/provider-aws/lib/identitystore-group-membership';
 import { TerraformIterator, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { terraformLiteral } from '../lib/terraform/literal';
 import { forEachMap } from './for-each-map';
 
 export interface AccessGroupProps {
@@ -30,11 +31,11 @@ export class AccessGroup extends Construct {
     this.groupId = props.existing
       ? new DataAwsIdentitystoreGroup(this, 'group', {
           identityStoreId: props.identityStoreId,
-          alternateIdentifier: { uniqueAttribute: { attributePath: 'DisplayName', attributeValue: props.name } },
+          alternateIdentifier: { uniqueAttribute: { attributePath: 'DisplayName', attributeValue: terraformLiteral(props.name) } },
         }).groupId
       : new IdentitystoreGroup(this, 'group', {
           identityStoreId: props.identityStoreId,
-          displayName: props.name,
+          displayName: terraformLiteral(props.name),
           description: 'Managed by rds-iam-access from users.ts: people who may connect to databases',
         }).groupId;
 

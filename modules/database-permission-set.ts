@@ -3,6 +3,7 @@ import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { Construct } from 'constructs';
+import { terraformLiteral } from '../lib/terraform/literal';
 
 export interface DatabasePermissionSetProps {
   readonly instanceArn: string;
@@ -36,7 +37,7 @@ export class DatabasePermissionSet extends Construct {
     const permissionSet = new SsoadminPermissionSet(this, 'permission-set', {
       instanceArn: props.instanceArn,
       name: props.name ?? 'DatabaseAccess',
-      description: props.description ?? 'Connect to databases as your own IAM database user',
+      description: terraformLiteral(props.description ?? 'Connect to databases as your own IAM database user'),
       sessionDuration: props.sessionDuration ?? 'PT1H',
     });
     this.arn = permissionSet.arn;

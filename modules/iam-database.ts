@@ -8,6 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/model/defaults';
+import { terraformLiteral } from '../lib/terraform/literal';
 import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/model/types';
 
 /**
@@ -113,10 +114,15 @@ export class IamDatabase extends Construct {
       // No egress: a database answers connections, it does not start them.
       egress: [],
     });
-    for (const cidr of props.allowedCidrs ?? []) {
+    // Public blocks are validated like private ones; the description marks them for anyone reading the console.
+    const cidrs = [
+      ...(props.allowedCidrs ?? []).map((cidr) => ({ cidr, description: `${this.family} from ${cidr}` })),
+      ...(props.publicCidrs ?? []).map(({ cidr }) => ({ cidr, description: `${this.family} from public ${cidr}` })),
+    ];
+    for (const { cidr, description } of cidrs) {
       new VpcSecurityGroupIngressRule(this, `ingress-${cidr}`, {
         securityGroupId: securityGroup.id,
-        description: `${this.family} from ${cidr}`,
+        description,
         ipProtocol: 'tcp',
         fromPort: this.port,
         toPort: this.port,
@@ -149,7 +155,7 @@ export class IamDatabase extends Construct {
       manageMasterUserPassword: true,
       iamDatabaseAuthenticationEnabled: true,
       storageEncrypted: true,
-      kmsKeyId: props.kmsKeyId,
+      kmsKeyId: props.kmsKeyId === undefined ? undefined : terraformLiteral(props.kmsKeyId),
       deletionProtection: props.deletionProtection ?? true,
       backupRetentionPeriod: props.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
       copyTagsToSnapshot: true,

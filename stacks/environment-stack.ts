@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsTarget } from '../lib/model/types';
+import { terraformLiteral, terraformLiteralMap } from '../lib/terraform/literal';
 
 export interface EnvironmentStackProps {
   /** Key of the environment in config.ts (or `identity-center`), tagged on every resource. */
@@ -32,10 +33,10 @@ export class EnvironmentStack extends TerraformStack {
     if (backend.type === 's3') {
       new S3Backend(this, {
         bucket: backend.bucket,
-        key: `${backend.keyPrefix ?? 'rds-iam-access'}/${id}.tfstate`,
+        key: terraformLiteral(`${backend.keyPrefix ?? 'rds-iam-access'}/${id}.tfstate`),
         region: backend.region ?? env.region,
         encrypt: true,
-        kmsKeyId: backend.kmsKeyId,
+        kmsKeyId: backend.kmsKeyId === undefined ? undefined : terraformLiteral(backend.kmsKeyId),
       });
       // S3-native locking (Terraform ≥ 1.10); cdktf 0.21 has no typed field for it.
       this.addOverride('terraform.backend.s3.use_lockfile', true);
@@ -49,7 +50,7 @@ export class EnvironmentStack extends TerraformStack {
       region: env.region,
       allowedAccountIds: [env.account],
       assumeRole: env.assumeRoleArn ? [{ roleArn: env.assumeRoleArn, sessionName: 'rds-iam-access' }] : undefined,
-      defaultTags: [{ tags: { ManagedBy: 'rds-iam-access', Environment: props.environmentKey, ...env.tags } }],
+      defaultTags: [{ tags: { ManagedBy: 'rds-iam-access', Environment: props.environmentKey, ...terraformLiteralMap(env.tags ?? {}) } }],
     });
   }
 }

@@ -1,9 +1,11 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
-import { TerraformLocal } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { MysqlProvider } from '../.gen/providers/mysql/provider';
 import { ConnectionOverrides } from '../lib/model/connection';
 import { DatabaseGrant } from '../lib/model/types';
+import { terraformLiteral } from '../lib/terraform/literal';
+import { rdsCaBundleFile } from '../lib/tls/rds-ca-bundle';
 import { IamDatabase } from '../modules/iam-database';
 import { MysqlAccess } from '../modules/mysql-access';
 import { PostgresAccess } from '../modules/postgres-access';
@@ -16,7 +18,7 @@ export interface UsersStackProps extends Omit<EnvironmentStackProps, 'awsProvide
   readonly schemas?: readonly string[];
   /** People with access to this database, sorted by username. */
   readonly grants: readonly DatabaseGrant[];
-  /** Where and how the provider connects. @default - RDS endpoint, master user via its secret, sslmode require */
+  /** Where and how the provider connects. @default - RDS endpoint, master user via its secret, TLS verified against the RDS CA bundle */
   readonly connection?: ConnectionOverrides;
 }
 
@@ -47,9 +49,17 @@ export class UsersStack extends EnvironmentStack {
     // Only the master secret is read through AWS; the providers sign IAM tokens themselves.
     super(scope, id, { ...props, awsProvider: login === 'master-secret' });
     const db = props.database;
-    const host = conn.host ?? db.endpoint;
+    const host = conn.host === undefined ? db.endpoint : terraformLiteral(conn.host);
     const port = conn.port ?? db.port;
-    const username = conn.username ?? db.masterUsername;
+    const username = conn.username === undefined ? db.masterUsername : terraformLiteral(conn.username);
+    const sslMode = conn.sslMode ?? 'verify-full';
+    // The shipped bundle is copied next to the stack (a relative path, the same on every machine).
+    const caBundle =
+      conn.caBundle !== undefined
+        ? terraformLiteral(conn.caBundle)
+        : sslMode === 'require'
+          ? undefined
+          : new TerraformAsset(this, 'rds-ca-bundle', { path: rdsCaBundleFile(), type: AssetType.FILE }).path;
     let password: string | undefined;
     if (login === 'master-secret') {
       // cdktf 0.21 has no construct for ephemeral resources, so this is raw Terraform JSON.
@@ -66,8 +76,8 @@ export class UsersStack extends EnvironmentStack {
         database: db.databaseName,
         username,
         password,
-        sslmode: conn.sslMode ?? 'require',
-        sslrootcert: conn.caBundle,
+        sslmode: sslMode,
+        sslrootcert: caBundle,
         // RDS has no superuser; the provider must not assume one.
         superuser: false,
         connectTimeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
@@ -80,15 +90,13 @@ export class UsersStack extends EnvironmentStack {
         grants: props.grants,
       });
     } else {
-      // Validation allows only verify-full here: the driver always checks the host name.
-      const verify = conn.caBundle !== undefined && conn.sslMode === 'verify-full';
       new MysqlProvider(this, 'mysql', {
         endpoint: `${host}:${port}`,
         username,
         password,
-        // Always TLS: verified against the RDS CA bundle when given, else encrypted only.
-        ...(verify ? { customTls: [{ configKey: 'rds', caCert: conn.caBundle as string }] } : { tls: 'skip-verify' }),
-        proxy: conn.proxy,
+        // Validation leaves verify-full (CA and host name: the driver checks both) or an explicit require.
+        ...(sslMode === 'verify-full' ? { customTls: [{ configKey: 'rds', caCert: caBundle as string }] } : { tls: 'skip-verify' }),
+        proxy: conn.proxy === undefined ? undefined : terraformLiteral(conn.proxy),
         connectRetryTimeoutSec: MYSQL_CONNECT_RETRY_SECONDS,
         ...(login === 'iam' ? { awsConfig: [{ awsRdsIamAuth: true, region: props.environment.region }] } : {}),
       });

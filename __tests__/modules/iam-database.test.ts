@@ -136,6 +136,17 @@ describe('IamDatabase', () => {
     expect(out).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { referenced_security_group_id: 'sg-0123456789abcdef0', from_port: 5432 });
   });
 
+  test('a public block is admitted only when listed under publicCidrs, and is marked so', () => {
+    const out = synth({ engine: 'postgres', engineVersion: '16', publicCidrs: [{ cidr: '203.0.113.0/24', reason: 'office egress' }] });
+    expect(out).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: '203.0.113.0/24', description: 'postgres from public 203.0.113.0/24' });
+    expect(out).not.toMatch(/office egress/);
+  });
+
+  test('a KMS key reaches Terraform escaped even past validation', () => {
+    const out = synth({ engine: 'postgres', engineVersion: '16', kmsKeyId: '${file("secret.txt")}' });
+    expect(out).toHaveResourceWithProperties(DbInstance, { kms_key_id: '$${file("secret.txt")}' });
+  });
+
   test('turning deletion protection off is explicit', () => {
     expect(synth({ engine: 'postgres', engineVersion: '16', deletionProtection: false }))
       .toHaveResourceWithProperties(DbInstance, { deletion_protection: false });

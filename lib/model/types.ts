@@ -94,6 +94,13 @@ export interface EnvironmentConfig extends AwsTarget {
   readonly subnetIds: readonly string[];
 }
 
+/** A public network admitted to a database, on purpose. */
+export interface PublicCidr {
+  readonly cidr: string;
+  /** Who connects from there and why, e.g. `'office egress, ticket OPS-12'`. */
+  readonly reason: string;
+}
+
 /** One database in the fleet: an RDS instance or an Aurora cluster. */
 export interface DatabaseConfig {
   readonly environment: string;
@@ -125,8 +132,19 @@ export interface DatabaseConfig {
   readonly caCertIdentifier?: string;
   /** @default - the AWS managed key for RDS */
   readonly kmsKeyId?: string;
-  /** CIDR blocks admitted on the engine port. Public ranges are refused. @default [] */
+  /**
+   * Private CIDR blocks admitted on the engine port (inside 10.0.0.0/8, 172.16.0.0/12,
+   * 192.168.0.0/16, 100.64.0.0/10 or fc00::/7), written canonically, e.g. `10.20.0.0/16`.
+   * @default [] - none
+   */
   readonly allowedCidrs?: readonly string[];
+  /**
+   * Public CIDR blocks admitted on the engine port, each with the reason a reviewer reads.
+   * At most a /16 (IPv4) or /48 (IPv6) each. Even then the database stays without a
+   * public address: this only matters behind a NAT or a VPN that keeps source addresses.
+   * @default [] - no public range is admitted
+   */
+  readonly publicCidrs?: readonly PublicCidr[];
   /** Security groups admitted on the engine port. @default [] */
   readonly allowedSecurityGroupIds?: readonly string[];
   /**
@@ -137,7 +155,7 @@ export interface DatabaseConfig {
   /**
    * How the users stack reaches and logs in to this database; each field can also come
    * from `RDS_IAM_<KEY>_*` environment variables.
-   * @default - the RDS endpoint, as the master user via its managed secret, sslmode require
+   * @default - the RDS endpoint, as the master user via its managed secret, TLS verified against the RDS CA bundle
    */
   readonly connection?: ConnectionOverrides;
 }

@@ -1,8 +1,8 @@
 import { ConnectionOverrides, envPrefix, LOGIN_MODES } from '../model/connection';
 import { ENGINE_PORTS } from '../model/defaults';
 import { sortedEntries } from '../model/order';
-import type { DatabaseConfig } from '../model/types';
-import { engineFamily } from '../model/types';
+import type { DatabaseConfig, EngineFamily } from '../model/types';
+import { engineFamily, ENGINES } from '../model/types';
 import { type Problems, show } from './problems';
 
 const SSL_MODES = ['require', 'verify-ca', 'verify-full'];
@@ -37,25 +37,73 @@ export function connectionOverrides(
     if (c.login !== undefined && !LOGIN_MODES.includes(c.login)) {
       problems.add(where, `login ${show(c.login)} must be one of ${LOGIN_MODES.join(', ')}`);
     }
+    const family = database?.engine !== undefined && ENGINES.includes(database.engine) ? engineFamily(database.engine) : undefined;
     if (c.sslMode !== undefined && !SSL_MODES.includes(c.sslMode)) {
       problems.add(where, `sslMode ${show(c.sslMode)} must be one of ${SSL_MODES.join(', ')} (TLS cannot be turned off)`);
-    } else if (c.sslMode !== 'require' && c.sslMode !== undefined && !c.caBundle) {
-      problems.add(where, `sslMode ${c.sslMode} verifies the server, so it needs caBundle (the RDS CA bundle path)`);
-    } else if (c.sslMode === 'verify-ca' && database?.engine !== undefined && engineFamily(database.engine) === 'mysql') {
-      problems.add(where, 'sslMode verify-ca is not possible on MySQL: its driver always checks the host name. Use verify-full with the RDS endpoint as host (e.g. through proxy), or require through a tunnel');
+    } else if (c.sslMode === 'verify-ca' && family === 'mysql') {
+      problems.add(where, 'sslMode verify-ca is not possible on MySQL: its driver always checks the host name. Keep verify-full and reach the RDS endpoint by name through proxy, or opt out with require (encrypted, unverified) through a tunnel');
+    } else if (c.sslMode === undefined && c.host !== undefined) {
+      problems.add(where, tunnelTlsProblem(family));
     }
-    if (c.proxy !== undefined && database?.engine !== undefined && engineFamily(database.engine) !== 'mysql') {
-      problems.add(where, 'proxy is supported by the MySQL provider only; for PostgreSQL use an SSM port-forward and host/port');
-    } else if (c.proxy !== undefined && !/^(socks5h?|https?):\/\/[^\s/]+:\d+$/.test(c.proxy)) {
-      problems.add(where, `proxy ${show(c.proxy)} must look like socks5://host:port`);
+    if (c.caBundle !== undefined && (typeof c.caBundle !== 'string' || c.caBundle === '' || /[\p{Cc}]/u.test(c.caBundle))) {
+      problems.add(where, `caBundle ${show(c.caBundle)} must be the path of a PEM file`);
+    }
+    if (c.proxy !== undefined && family !== undefined && family !== 'mysql') {
+      problems.add(where, 'proxy is supported by the MySQL provider only; for PostgreSQL set ALL_PROXY=socks5://host:port in the environment that runs Terraform, or use an SSM port-forward and host/port');
+    } else if (c.proxy !== undefined) {
+      const problem = proxyProblem(c.proxy);
+      if (problem) problems.add(where, `proxy ${redactedProxy(c.proxy)} ${problem}`);
     }
     if (c.host !== undefined && !/^[A-Za-z0-9.:[\]-]+$/.test(c.host)) {
       problems.add(where, `host ${show(c.host)} is not a host name or IP address`);
+    }
+    if (c.username !== undefined && !/^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(String(c.username))) {
+      problems.add(where, `username ${show(c.username)} must be a database user name: letters, digits and _ . @ -, starting with a letter or _`);
+    }
+    if (c.login === 'iam' && c.host !== undefined) {
+      problems.add(
+        where,
+        'login iam signs the token for the host it connects to, so through host (a tunnel) RDS would refuse it. Reach the RDS endpoint by name instead: ' +
+          (family === 'mysql' ? 'set proxy' : 'set ALL_PROXY=socks5://host:port for Terraform') + ' and leave host unset',
+      );
     }
     result[key] = c;
   }
   refuseSharedServers(databases, result, problems);
   return result;
+}
+
+/**
+ * A tunnel address can never match the name in the RDS certificate, so verify-full fails
+ * there; which weaker mode is acceptable is the platform engineer's call, made explicitly.
+ */
+function tunnelTlsProblem(family: EngineFamily | undefined): string {
+  const base = 'host is set (a tunnel?) but sslMode is not: the RDS certificate names the endpoint, not this host, so the default verify-full would fail. ';
+  return family === 'mysql'
+    ? `${base}Keep verification by leaving host unset and setting proxy (socks5://…), or opt out explicitly with sslMode 'require' (encrypted, server not verified)`
+    : `${base}Set sslMode 'verify-ca' (the RDS CA is still checked, the host name is not), or keep verify-full by leaving host unset and setting ALL_PROXY=socks5://… for Terraform`;
+}
+
+/** Why a proxy URL cannot be written into the synthesized stack, or undefined when it can. */
+function proxyProblem(proxy: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return 'must look like socks5://host:port';
+  }
+  if (url.username !== '' || url.password !== '') {
+    return 'carries credentials, which would be written into cdktf.out; leave proxy unset and export ALL_PROXY with the credentials where Terraform runs (the provider reads it)';
+  }
+  if (!['socks5:', 'socks5h:', 'http:', 'https:'].includes(url.protocol) || url.port === '' || !/^(socks5h?|https?):\/\/[A-Za-z0-9.:[\]-]+:\d+\/?$/.test(proxy)) {
+    return 'must look like socks5://host:port (or socks5h, http, https), with nothing after the port';
+  }
+  return undefined;
+}
+
+/** The proxy URL for a message, without its password. */
+function redactedProxy(proxy: string): string {
+  return show(proxy.replace(/\/\/([^/@]*)@/, (_, user: string) => `//${user.split(':')[0]}:<redacted>@`));
 }
 
 /**

@@ -2,8 +2,10 @@ import { ConnectionOverrides } from '../model/connection';
 import { connectionOverrides } from './connection';
 import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
-import { AppConfig, AwsTarget, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora } from '../model/types';
+import { AppConfig, AwsTarget, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora, PublicCidr } from '../model/types';
 import { sortedEntries } from '../model/order';
+import { parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX } from './cidr';
+import { freeTextProblem } from './text';
 
 /** Engine versions this project knows how to configure (parameter group family, TLS, roles). */
 const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: string }>> = {
@@ -19,8 +21,19 @@ const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRol
 const DATABASE_FIELDS = new Set([
   'environment', 'engine', 'engineVersion', 'databaseName', 'schemas', 'instanceClass', 'instanceCount',
   'allocatedStorage', 'maxAllocatedStorage', 'multiAz', 'masterUsername', 'backupRetentionDays', 'caCertIdentifier',
-  'kmsKeyId', 'allowedCidrs', 'allowedSecurityGroupIds', 'deletionProtection', 'connection',
+  'kmsKeyId', 'allowedCidrs', 'publicCidrs', 'allowedSecurityGroupIds', 'deletionProtection', 'connection',
 ]);
+
+/** Terraform's RDS and S3 backend settings take a KMS key or alias ARN, not a bare key id. */
+const KMS_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]{1,250})$/;
+const KMS_EXAMPLE = "'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' or '…:alias/rds'";
+
+/** What AWS accepts in a tag key or value: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_TEXT = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
+
+/** Longest reason for a public CIDR: one sentence a reviewer reads. */
+const PUBLIC_CIDR_REASON_LIMIT = 200;
 const AURORA_ONLY: readonly (keyof DatabaseConfig)[] = ['instanceCount'];
 const INSTANCE_ONLY: readonly (keyof DatabaseConfig)[] = ['allocatedStorage', 'maxAllocatedStorage', 'multiAz'];
 
@@ -88,14 +101,24 @@ function checkAwsTarget(where: string, env: AwsTarget, problems: Problems): void
     problems.add(where, `assumeRoleArn ${show(env.assumeRoleArn)} is not an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/terraform'`);
   }
   for (const [tag, value] of Object.entries(env.tags ?? {})) {
-    if (typeof value !== 'string' || tag.trim() === '' || tag.length > 128 || value.length > 256 || /^aws:/i.test(tag)) {
-      problems.add(where, `tag ${show(tag)}=${show(value)} is not a valid AWS tag (key 1-128 characters not starting with aws:, string value up to 256)`);
+    if (typeof value !== 'string' || tag.trim() === '' || tag.length > 128 || value.length > 256 || /^aws:/i.test(tag) || !TAG_TEXT.test(tag) || !TAG_TEXT.test(value)) {
+      problems.add(
+        where,
+        `tag ${show(tag)}=${show(value)} is not a valid AWS tag (key 1-128 characters not starting with aws:, string value up to 256; ` +
+          'letters, digits, spaces and _ . : / = + - @ only)',
+      );
     }
   }
   const backend = env.backend;
   if (backend !== undefined) {
     if (backend.type === 's3') {
       if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(backend.bucket))) problems.add(where, `backend.bucket ${show(backend.bucket)} is not an S3 bucket name`);
+      if (backend.keyPrefix !== undefined && !/^[A-Za-z0-9_.=+-]+(\/[A-Za-z0-9_.=+-]+)*$/.test(String(backend.keyPrefix))) {
+        problems.add(where, `backend.keyPrefix ${show(backend.keyPrefix)} must be S3 key segments of letters, digits and _ . = + - joined by /, e.g. 'rds-iam-access'`);
+      }
+      if (backend.kmsKeyId !== undefined && !KMS_ARN.test(String(backend.kmsKeyId))) {
+        problems.add(where, `backend.kmsKeyId ${show(backend.kmsKeyId)} is not a KMS key or alias ARN, e.g. ${KMS_EXAMPLE}`);
+      }
     } else if (backend.type !== 'local') {
       problems.add(where, `backend.type ${show((backend as { type: unknown }).type)} must be 'local' or 's3'`);
     }
@@ -157,12 +180,10 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
   for (const field of ['multiAz', 'deletionProtection'] as const) {
     if (db[field] !== undefined && typeof db[field] !== 'boolean') problems.add(where, `${field} must be true or false, got ${show(db[field])}`);
   }
-  const cidrs = db.allowedCidrs ?? [];
-  for (const cidr of cidrs) {
-    if (!isCidr(cidr)) problems.add(where, `allowedCidrs entry ${show(cidr)} is not a CIDR block, e.g. '10.0.0.0/16'`);
-    else if (/\/0$/.test(cidr)) problems.add(where, `allowedCidrs entry ${show(cidr)} admits every address; list the networks that need the database`);
+  if (db.kmsKeyId !== undefined && !KMS_ARN.test(String(db.kmsKeyId))) {
+    problems.add(where, `kmsKeyId ${show(db.kmsKeyId)} is not a KMS key or alias ARN (Terraform's RDS resources take ARNs only), e.g. ${KMS_EXAMPLE}`);
   }
-  for (const dup of duplicates(cidrs)) problems.add(where, `allowedCidrs lists ${show(dup)} more than once; remove the copy`);
+  checkCidrs(where, db, problems);
   const groups = db.allowedSecurityGroupIds ?? [];
   for (const sg of groups) {
     if (!/^sg-[0-9a-f]{8,17}$/.test(String(sg))) problems.add(where, `allowedSecurityGroupIds entry ${show(sg)} is not a security group ID, e.g. 'sg-0abc1234def567890'`);
@@ -214,8 +235,16 @@ function checkIdentityCenter(ic: IdentityCenterConfig, problems: Problems): void
   if (ic.customerManagedPolicyName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(ic.customerManagedPolicyName)) {
     problems.add(where, `customerManagedPolicyName ${show(ic.customerManagedPolicyName)} is not an IAM policy name`);
   }
-  if (ic.group !== undefined && (typeof ic.group?.name !== 'string' || ic.group.name.trim() === '' || ic.group.name.length > 1024)) {
-    problems.add(where, `group.name ${show(ic.group?.name)} must be a non-empty group display name`);
+  if (ic.group !== undefined) {
+    const problem = freeTextProblem(ic.group?.name, 1024);
+    if (problem) problems.add(where, `group.name ${show(ic.group?.name)} ${problem}; use the group's display name`);
+  }
+  if (ic.permissionSetDescription !== undefined) {
+    const problem = freeTextProblem(ic.permissionSetDescription, 700);
+    if (problem) problems.add(where, `permissionSetDescription ${show(ic.permissionSetDescription)} ${problem}`);
+    else if (!/^[\u0020-\u007E\u00A1-\u00FF]*$/.test(ic.permissionSetDescription)) {
+      problems.add(where, `permissionSetDescription ${show(ic.permissionSetDescription)} may hold only Latin-1 printable characters (an Identity Center rule)`);
+    }
   }
   for (const field of ['manageAttributes', 'allowDescribe'] as const) {
     if (ic[field] !== undefined && typeof ic[field] !== 'boolean') problems.add(where, `${field} must be true or false, got ${show(ic[field])}`);
@@ -229,10 +258,41 @@ function checkInteger(where: string, field: string, value: unknown, min: number,
   }
 }
 
-function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-  const v6 = /^([0-9a-f:]+)\/(\d{1,3})$/i.exec(value);
-  return v6 !== null && v6[1].includes(':') && Number(v6[2]) <= 128;
+/**
+ * `allowedCidrs` admits private networks only; a public block must be listed under
+ * `publicCidrs` with a reason, and no wider than WIDEST_PUBLIC_PREFIX.
+ */
+function checkCidrs(where: string, db: DatabaseConfig, problems: Problems): void {
+  const seen: string[] = [];
+  for (const value of db.allowedCidrs ?? []) {
+    const cidr = parseCidr(value);
+    if (typeof cidr === 'string') {
+      problems.add(where, `allowedCidrs entry ${show(value)} ${cidr}`);
+    } else if (!cidr.private) {
+      problems.add(
+        where,
+        `allowedCidrs entry ${show(value)} is a public range (not inside ${PRIVATE_RANGES.join(', ')}); list the private networks ` +
+          "that need the database, or, if this one must, move it to publicCidrs: [{ cidr, reason: '…' }]",
+      );
+    } else {
+      seen.push(cidr.cidr);
+    }
+  }
+  const publicCidrs = Array.isArray(db.publicCidrs) ? db.publicCidrs : db.publicCidrs === undefined ? [] : [db.publicCidrs];
+  for (const entry of publicCidrs as readonly PublicCidr[]) {
+    const value = entry?.cidr;
+    const cidr = parseCidr(value);
+    if (typeof cidr === 'string') {
+      problems.add(where, `publicCidrs entry ${show(value)} ${cidr}`);
+    } else if (cidr.private) {
+      problems.add(where, `publicCidrs entry ${show(value)} is a private range; move it to allowedCidrs`);
+    } else if (cidr.prefix < WIDEST_PUBLIC_PREFIX[cidr.kind]) {
+      problems.add(where, `publicCidrs entry ${show(value)} is wider than /${WIDEST_PUBLIC_PREFIX[cidr.kind]}, the widest public block allowed; list the exact egress ranges`);
+    } else {
+      seen.push(cidr.cidr);
+    }
+    const reasonProblem = freeTextProblem(entry?.reason, PUBLIC_CIDR_REASON_LIMIT);
+    if (reasonProblem) problems.add(where, `publicCidrs entry ${show(value)}: reason ${show(entry?.reason)} ${reasonProblem}; say who connects from there and why`);
+  }
+  for (const dup of duplicates(seen)) problems.add(where, `CIDR ${show(dup)} is listed more than once; remove the copy`);
 }

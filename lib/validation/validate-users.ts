@@ -3,6 +3,7 @@ import { DATABASE_DEFAULTS } from '../model/defaults';
 import { byCodeUnit, sortedEntries } from '../model/order';
 import { tierRoleName } from '../model/tiers';
 import { Problems, show } from './problems';
+import { freeTextProblem } from './text';
 import { DatabaseConfig, engineFamily, EngineFamily, Tier, TIERS, UserEntry } from '../model/types';
 
 /** Longest user name each engine accepts. */
@@ -23,6 +24,9 @@ const RESERVED_NAMES = new Set([
   ...TIERS.map(tierRoleName),
 ]);
 const RESERVED_PREFIXES = ['pg_', 'rds'];
+
+/** Characters a reviewer reads in one table cell: a name, and a ticket or a sentence. */
+export const FREE_TEXT_LIMITS = { displayName: 100, reason: 300 } as const;
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(['username', 'access', 'displayName', 'expires', 'reason']);
 
@@ -109,9 +113,8 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
     }
     for (const field of ['displayName', 'reason'] as const) {
       const value = entry[field];
-      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-        problems.add(where, `${field} must be a non-empty string, got ${show(value)}; remove it or fill it in`);
-      }
+      const problem = value === undefined ? undefined : freeTextProblem(value, FREE_TEXT_LIMITS[field]);
+      if (problem) problems.add(where, `${field} ${show(value)} ${problem}; remove it or fill it in`);
     }
 
     let isExpired = false;

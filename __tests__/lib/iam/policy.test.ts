@@ -1,15 +1,10 @@
-import { connectPolicy, IAM_USERNAME_VARIABLE, principalTagVariable, terraformLiteral } from '../../../lib/iam/policy';
+import { connectPolicy, IAM_USERNAME_VARIABLE, principalTagVariable } from '../../../lib/iam/policy';
 
 describe('IAM strings in Terraform JSON', () => {
   test('the username variable is escaped once for Terraform', () => {
     expect(IAM_USERNAME_VARIABLE).toBe('$${aws:PrincipalTag/username}');
     expect(principalTagVariable('username')).toBe(IAM_USERNAME_VARIABLE);
     expect(principalTagVariable('dbuser')).toBe('$${aws:PrincipalTag/dbuser}');
-  });
-
-  test('terraformLiteral escapes every interpolation start and nothing else', () => {
-    expect(terraformLiteral('${path:userName}')).toBe('$${path:userName}');
-    expect(terraformLiteral('a ${x} b ${y} $ {z}')).toBe('a $${x} b $${y} $ {z}');
   });
 
   test('the connect policy keeps the escape and lists only connect, unless describe is asked for', () => {

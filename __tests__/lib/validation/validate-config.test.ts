@@ -58,8 +58,60 @@ describe('validateConfig', () => {
       .toThrow(/environment "prod" is not declared; the environments are production, staging/);
   });
 
-  test('fails when a CIDR admits every address', () => {
-    expect(() => validateConfig(broken((c) => { c.databases.pg.allowedCidrs = ['0.0.0.0/0']; }))).toThrow(/admits every address/);
+  test.each([
+    ['0.0.0.0/0', /is a public range/],
+    ['0.0.0.0/1', /is a public range/],
+    ['128.0.0.0/1', /is a public range/],
+    ['::/1', /is a public range/],
+    ['::/0', /is a public range/],
+    ['8.0.0.0/8', /is a public range/],
+    ['172.32.0.0/16', /is a public range/],
+    ['::ffff:10.0.0.0/104', /is not written canonically; write ::ffff:a00:0\/104/],
+    ['::ffff:a00:0/104', /is a public range/],
+    ['0.0.0.0/00', /is not written canonically; write 0\.0\.0\.0\/0/],
+    ['010.0.0.0/8', /is not written in dotted decimal \(leading zeros are octal/],
+    ['10.1.2.3/16', /is not written canonically; write 10\.1\.0\.0\/16/],
+    ['10.0.0.0/33', /is not a CIDR block/],
+    ['10.0.0.0', /is not a CIDR block/],
+    ['FD00::/8', /is not written canonically; write fd00::\/8/],
+  ])('fails when allowedCidrs holds %s', (cidr, message) => {
+    expect(() => validateConfig(broken((c) => { c.databases.pg.allowedCidrs = [cidr]; }))).toThrow(message);
+  });
+
+  test('admits every private range, IPv4 and IPv6', () => {
+    const cidrs = ['10.0.0.0/8', '172.16.0.0/12', '192.168.1.0/24', '100.64.0.0/10', 'fd00:1::/64', '10.1.2.3/32'];
+    expect(() => validateConfig(broken((c) => { c.databases.pg.allowedCidrs = cidrs; }))).not.toThrow();
+  });
+
+  test('admits a public range only under publicCidrs, with a reason, and no wider than /16 or /48', () => {
+    const office = { cidr: '203.0.113.0/24', reason: 'office egress, ticket OPS-12' };
+    expect(() => validateConfig(broken((c) => { c.databases.pg.publicCidrs = [office, { cidr: '2001:db8::/48', reason: 'VPN' }]; }))).not.toThrow();
+    expect(() => validateConfig(broken((c) => {
+      c.databases.pg.publicCidrs = [
+        { cidr: '203.0.0.0/15', reason: 'too wide' },
+        { cidr: '10.0.0.0/8', reason: 'private' },
+        { cidr: '198.51.100.0/24' },
+        { cidr: '198.51.101.0/24', reason: 'line one\n<!-- hidden -->' },
+      ];
+    }))).toThrow(
+      /has 4 problems[\s\S]*"203\.0\.0\.0\/15" is wider than \/16[\s\S]*"10\.0\.0\.0\/8" is a private range; move it to allowedCidrs[\s\S]*"198\.51\.100\.0\/24": reason undefined must be a string[\s\S]*reason "line one\\n<!-- hidden -->" contains the invisible or control character U\+000A/,
+    );
+  });
+
+  test('fails when a KMS key is not an ARN Terraform accepts', () => {
+    const arn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(() => validateConfig(broken((c) => { c.databases.pg.kmsKeyId = arn; c.databases.my.kmsKeyId = 'arn:aws:kms:eu-west-1:123456789012:alias/rds'; }))).not.toThrow();
+    expect(() => validateConfig(broken((c) => {
+      c.databases.pg.kmsKeyId = '${file("secret.txt")}';
+      c.databases.my.kmsKeyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+      c.environments.production.backend = { type: 's3', bucket: 'state-bucket', kmsKeyId: 'alias/state', keyPrefix: 'a/${path.cwd}' };
+    }))).toThrow(/has 4 problems[\s\S]*backend.keyPrefix "a\/\$\{path.cwd\}"[\s\S]*backend.kmsKeyId "alias\/state" is not a KMS key or alias ARN[\s\S]*my: kmsKeyId "1234abcd[\s\S]*pg: kmsKeyId "\$\{file/);
+  });
+
+  test('fails when Identity Center free text holds control characters or non-Latin-1 text', () => {
+    expect(() => validateConfig(broken((c) => {
+      c.identityCenter = { ...c.identityCenter!, permissionSetDescription: 'Connect \u202Eevil', group: { name: 'db\u0000users' } };
+    }))).toThrow(/group.name "db\\u0000users" contains the invisible or control character U\+0000[\s\S]*permissionSetDescription "Connect \u202Eevil" contains the invisible or control character U\+202E/);
   });
 
   test('fails when backups are kept fewer than 7 days', () => {
@@ -85,8 +137,8 @@ describe('validateConfig', () => {
   });
 
   test('fails when a tag is not a valid AWS tag', () => {
-    expect(() => validateConfig(broken((c) => { c.environments.production.tags = { 'aws:owner': 'x', Team: 7 }; })))
-      .toThrow(/config.ts has 2 problems[\s\S]*tag "aws:owner"="x" is not a valid AWS tag[\s\S]*tag "Team"=7/);
+    expect(() => validateConfig(broken((c) => { c.environments.production.tags = { 'aws:owner': 'x', Team: 7, Owner: '${file("secret.txt")}' }; })))
+      .toThrow(/config.ts has 3 problems[\s\S]*tag "aws:owner"="x" is not a valid AWS tag[\s\S]*tag "Team"=7[\s\S]*tag "Owner"="\$\{file/);
   });
 
   test('fails when a field is unknown', () => {

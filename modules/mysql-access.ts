@@ -20,6 +20,15 @@ export interface MysqlAccessProps {
   readonly grants: readonly DatabaseGrant[];
 }
 
+/**
+ * A database name as a grant's pattern: in `GRANT … ON \`db\`.*` MySQL and MariaDB read `_`
+ * and `%` as wildcards, so a grant on `billing_eu` would also cover `billingXeu`. The
+ * provider writes the name as given, so the escape happens here.
+ */
+export function grantDatabasePattern(database: string): string {
+  return database.replace(/[\\_%]/g, (c) => `\\${c}`);
+}
+
 /** Host part of every IAM user: RDS connects them from anywhere in the VPC, never localhost. */
 export const MYSQL_IAM_HOST = '%';
 
@@ -44,12 +53,14 @@ export class MysqlAccess extends Construct {
     for (const tier of TIERS) {
       roles[tier] = new Role(this, `tier-${tier}`, { name: tierRoleName(tier) });
       for (const database of props.databases) {
+        const creating = created.get(database);
         new Grant(this, `${tier}-${database}`, {
           role: roles[tier].name,
-          // By reference when we create it, so the grant waits for the database.
-          database: created.get(database)?.name ?? database,
+          database: grantDatabasePattern(database),
           table: '*',
           privileges: [...MYSQL_TIER_PRIVILEGES[tier]],
+          // The escaped name is not the database's, so the wait on a created one is explicit.
+          ...(creating ? { dependsOn: [creating] } : {}),
         });
       }
     }

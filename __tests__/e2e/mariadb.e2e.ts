@@ -107,6 +107,23 @@ describe('the example app on a fresh MariaDB server', () => {
   });
 });
 
+describe('an underscore in a database name is not a wildcard', () => {
+  test('a tier on billing_eu reads billing_eu and nothing in billingxeu', async () => {
+    await admin('CREATE DATABASE billingxeu', 'CREATE TABLE billingxeu.secrets (id int)', 'INSERT INTO billingxeu.secrets VALUES (1)');
+    ws.editConfig("databaseName: 'billing',", "databaseName: 'billing',\n      schemas: ['billing', 'billing_eu'],");
+    ws.synth();
+    await applied();
+    await admin('CREATE TABLE billing_eu.invoices (id int)');
+    expect(await as('read', 'SELECT count(*) AS n FROM billing_eu.invoices')).toEqual([{ n: 0 }]);
+    expect(await as('read', 'SELECT count(*) AS n FROM billingxeu.secrets')).toMatch(DENIED);
+    expect(await admin("SELECT Db AS db FROM mysql.db WHERE User = 'iam_read' ORDER BY Db")).toEqual([{ db: 'billing' }, { db: 'billing\\_eu' }]);
+  });
+
+  test('the escaped grants read back as written: a re-plan is empty', async () => {
+    expect(await ws.stack('billing').plan()).toEqual([]);
+  });
+});
+
 describe('failures are quick and clear, and leave the state as it was', () => {
   test.each([
     ['a wrong port', () => ws.synth({ RDS_IAM_BILLING_PORT: '1' }), undefined, /connection refused/i],

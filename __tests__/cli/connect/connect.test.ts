@@ -1,4 +1,4 @@
-import { clientCommand, ConnectTarget, generateToken, printable, resolveTarget, ssoUsernameFromArn } from '../../../cli/connect/connect';
+import { clientCommand, conninfoValue, ConnectTarget, generateToken, mysqlFlavor, printable, resolveTarget, ssoUsernameFromArn } from '../../../cli/connect/connect';
 import { fleet } from '../../fixtures/fleet';
 
 const outputs = {
@@ -36,6 +36,17 @@ describe('resolveTarget', () => {
 
   test('fails when the user is not given', () => {
     expect(() => resolveTarget({ database: 'pg' }, fleet, outputs)).toThrow(/Pass --user <your Identity Center user name> or set RDS_IAM_USER/);
+  });
+
+  test.each([
+    ['a host carrying another setting', { host: 'x hostaddr=127.0.0.1' }, /Host "x hostaddr=127\.0\.0\.1" is not a host name or IP address/],
+    ['a host that is a mistyped address', { host: '999.1.1.1' }, /Host "999\.1\.1\.1" is not a host name/],
+    ['a dbname that is an option', { dbname: '--ssl-mode=DISABLED' }, /--dbname "--ssl-mode=DISABLED" is not a database name/],
+    ['a user with a space', { user: 'jane sslmode=disable' }, /User "jane sslmode=disable" is not a database user name/],
+    ['a tunnel address out of range', { via: '999.1.1.1:99999' }, /--via "999\.1\.1\.1:99999" must be an IP address and port/],
+    ['a tunnel port out of range', { via: '127.0.0.1:70000' }, /must be an IP address and port \(1-65535\)/],
+  ])('fails when given %s', (_, change, message) => {
+    expect(() => resolveTarget({ database: 'pg', user: 'jane', host: 'pg.example', ...change }, fleet, undefined)).toThrow(message);
   });
 
   test('fails when --via is not IP:port', () => {
@@ -93,7 +104,7 @@ describe('clientCommand', () => {
   test('mysql verifies identity with the cleartext plugin, token in MYSQL_PWD only', () => {
     const c = clientCommand(my, token, '/ca.pem');
     expect(c.command).toBe('mysql');
-    expect(c.args).toEqual(['--host=pg.example', '--port=3306', '--user=jane', '--ssl-ca=/ca.pem', '--ssl-mode=VERIFY_IDENTITY', '--enable-cleartext-plugin', 'shop']);
+    expect(c.args).toEqual(['--host=pg.example', '--port=3306', '--user=jane', '--ssl-ca=/ca.pem', '--ssl-mode=VERIFY_IDENTITY', '--enable-cleartext-plugin', '--database=shop']);
     expect(c.env).toEqual({ MYSQL_PWD: token });
   });
 
@@ -102,6 +113,22 @@ describe('clientCommand', () => {
     expect(clientCommand({ ...pg, via }, token, '/ca.pem').args[0]).toBe('host=pg.example port=15432 hostaddr=127.0.0.1 dbname=app user=jane sslmode=verify-full sslrootcert=/ca.pem');
     expect(clientCommand({ ...my, via }, token, '/ca.pem').args.slice(0, 2)).toEqual(['--host=127.0.0.1', '--port=15432']);
     expect(clientCommand({ ...my, via }, token, '/ca.pem').args).toContain('--ssl-mode=VERIFY_CA');
+  });
+
+  test("MariaDB's client verifies with --ssl-verify-server-cert, and is refused through a tunnel it cannot verify", () => {
+    expect(mysqlFlavor('mysql  Ver 15.1 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)')).toBe('mariadb');
+    expect(mysqlFlavor('mysql  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)')).toBe('mysql');
+    const c = clientCommand(my, token, '/ca.pem', 'mariadb');
+    expect(c.args).toEqual(['--host=pg.example', '--port=3306', '--user=jane', '--ssl-ca=/ca.pem', '--ssl-verify-server-cert', '--enable-cleartext-plugin', '--database=shop']);
+    expect(() => clientCommand({ ...my, via: { host: '127.0.0.1', port: 13306 } }, token, '/ca.pem', 'mariadb')).toThrow(/cannot verify the RDS certificate through a tunnel/);
+  });
+
+  test('conninfo values are quoted by libpq rules, so a space or quote never starts another setting', () => {
+    expect(conninfoValue('plain.example')).toBe('plain.example');
+    expect(conninfoValue("/my certs/it's\\ca.pem")).toBe("'/my certs/it\\'s\\\\ca.pem'");
+    const c = clientCommand(pg, token, '/my certs/ca.pem');
+    expect(c.args[0]).toBe("host=pg.example port=5432 dbname=app user=jane sslmode=verify-full sslrootcert='/my certs/ca.pem'");
+    expect(printable(c)).toBe(`PGPASSWORD=<redacted> psql 'host=pg.example port=5432 dbname=app user=jane sslmode=verify-full sslrootcert='\\''/my certs/ca.pem'\\'''`);
   });
 
   test.each([pg, my])('the token is never in argv nor in --print output ($family)', (target) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { RDS_CA_BUNDLE_PEM } from '../../../lib/tls/rds-ca-bundle';
 import { projectCopy, runScript } from '../../fixtures/project';
 
 /** Static example credentials: signing is local, so nothing leaves the machine. */
@@ -14,6 +15,13 @@ describe('npm run connect', () => {
   fs.writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
   // A stand-in psql that records what it was given.
   fs.writeFileSync(path.join(bin, 'psql'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\nprintf '%s' "$PGPASSWORD" > "${dir}/password"\n`, { mode: 0o755 });
+  /** A folder holding a stand-in mysql that answers --version like the named client; whatever this machine has installed is shadowed. */
+  const fakeMysql = (name: string, version: string): string => {
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'mysql'), `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
+    return folder;
+  };
   const connect = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     runScript(dir, 'cli/connect/main.ts', args, { ...AWS, PATH: `${bin}:${process.env.PATH}`, ...env });
 
@@ -29,9 +37,34 @@ describe('npm run connect', () => {
   });
 
   test('--print shows the command with the token redacted', () => {
-    const result = connect(['billing', '--user', 'jane.doe', '--host', 'billing.cluster-x.eu-west-1.rds.amazonaws.com', '--ca', ca, '--print']);
+    const result = connect(['billing', '--user', 'jane.doe', '--host', 'billing.cluster-x.eu-west-1.rds.amazonaws.com', '--ca', ca, '--print'], {
+      PATH: `${fakeMysql('oracle-bin', 'mysql  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)')}:${process.env.PATH}`,
+    });
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`MYSQL_PWD=<redacted> mysql --host=billing.cluster-x.eu-west-1.rds.amazonaws.com --port=3306 --user=jane.doe --ssl-ca=${ca} --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin billing\n`);
+    expect(result.stdout).toBe(`MYSQL_PWD=<redacted> mysql --host=billing.cluster-x.eu-west-1.rds.amazonaws.com --port=3306 --user=jane.doe --ssl-ca=${ca} --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin --database=billing\n`);
+  });
+
+  test('without --ca, the RDS CA bundle shipped with the project verifies the server', () => {
+    const result = connect(['orders', '--user', 'jane.doe', '--host', 'orders.abc.eu-west-1.rds.amazonaws.com', '--print']);
+    expect(result.status).toBe(0);
+    const bundle = /sslrootcert=(\S+?)'?\n$/.exec(result.stdout)?.[1] ?? '';
+    expect(bundle).toMatch(/node_modules\/\.cache\/rds-iam-access\/[0-9a-f]+\/rds-ca-bundle\.pem$/);
+    expect(fs.readFileSync(bundle, 'utf8')).toBe(RDS_CA_BUNDLE_PEM);
+  });
+
+  test("with MariaDB's mysql client, verification uses the flag that client knows", () => {
+    const result = connect(['billing', '--user', 'jane.doe', '--host', 'billing.cluster-x.eu-west-1.rds.amazonaws.com', '--ca', ca, '--print'], {
+      PATH: `${fakeMysql('mariadb-bin', 'mysql  Ver 15.1 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)')}:${process.env.PATH}`,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(' --ssl-verify-server-cert --enable-cleartext-plugin --database=billing\n');
+    expect(result.stdout).not.toContain('--ssl-mode');
+  });
+
+  test('fails when a flag would inject a client setting', () => {
+    const result = connect(['orders', '--user', 'jane.doe', '--host', 'x hostaddr=127.0.0.1', '--print']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Host "x hostaddr=127\.0\.0\.1" is not a host name or IP address/);
   });
 
   test('token prints only the token, for GUI clients; RDS_IAM_USER stands in for --user', () => {
@@ -57,7 +90,7 @@ describe('npm run connect', () => {
   test('fails when the CA bundle is missing, saying how to get it', () => {
     const result = connect(['orders', '--user', 'j', '--host', 'o.example', '--ca', path.join(dir, 'missing.pem')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/RDS CA bundle not found at .*missing.pem\.\nDownload the RDS CA bundle once/);
+    expect(result.stderr).toMatch(/RDS CA bundle not found at .*missing.pem\.\nLeave out --ca and RDS_IAM_CA_BUNDLE to use the RDS CA bundle this project ships/);
   });
 
   test('fails when the database is unknown', () => {

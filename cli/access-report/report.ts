@@ -2,9 +2,24 @@ import { hasExpired } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 import { AppConfig, Tier, UserEntry } from '../../lib/model/types';
 
-/** `|`, newlines and backticks would break a Markdown table cell. */
+/** A table cell: an unescaped `|` or a newline would end it. Free text is already inert. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text.replace(/(?<!\\)\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * Free text from users.ts (display names, reasons) as inert Markdown: HTML can open no tag or
+ * comment (`<!--` would hide every following line), and the inline Markdown marks are literal, so
+ * no code span, link, image, emphasis or strike-through can dress up the text (free text never
+ * starts a line, so block marks such as `#` or `-` cannot act). Validation refuses control characters too.
+ */
+export function inertText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function byUsername(users: readonly UserEntry[]): Map<string, UserEntry> {
@@ -21,8 +36,8 @@ export function accessMatrix(users: readonly UserEntry[], config: AppConfig, now
   const header = ['Person', ...databases.map((d) => `\`${d}\``), 'Expires', 'Reason'];
   const rows = [...byUsername(users).values()].map((user) => {
     const expires = user.expires ? (hasExpired(user.expires, now) ? `${user.expires} (expired)` : user.expires) : '';
-    const who = user.displayName ? `\`${user.username}\` (${user.displayName})` : `\`${user.username}\``;
-    return [who, ...databases.map((d) => tierOf(user, d) ?? '—'), expires, user.reason ?? ''];
+    const who = user.displayName ? `\`${user.username}\` (${inertText(user.displayName)})` : `\`${user.username}\``;
+    return [who, ...databases.map((d) => tierOf(user, d) ?? '—'), expires, inertText(user.reason ?? '')];
   });
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n') + '\n';
 }
@@ -53,8 +68,8 @@ export function accessChanges(before: readonly UserEntry[], after: readonly User
       else if (was && !is) lost.push(`\`${db}\` (was ${was})`);
       else if (was && is && was !== is) tiers.push(`\`${name}\`: \`${db}\` ${was} → ${is}`);
     }
-    const detail = [b?.expires ? `expires ${b.expires}` : '', b?.reason ? `reason: ${b.reason}` : ''].filter(Boolean).join(', ');
-    if (gained.length > 0) gains.push(`\`${name}\`${b?.displayName ? ` (${b.displayName})` : ''}: ${gained.join(', ')}${detail ? ` — ${detail}` : ''}`);
+    const detail = [b?.expires ? `expires ${b.expires}` : '', b?.reason ? `reason: ${inertText(b.reason)}` : ''].filter(Boolean).join(', ');
+    if (gained.length > 0) gains.push(`\`${name}\`${b?.displayName ? ` (${inertText(b.displayName)})` : ''}: ${gained.join(', ')}${detail ? ` — ${detail}` : ''}`);
     if (lost.length > 0) losses.push(`\`${name}\`: ${lost.join(', ')}${b ? '' : ' — removed from users.ts'}`);
     if (a && b && a.expires !== b.expires) expiries.push(`\`${name}\`: ${a.expires ?? 'no expiry'} → ${b.expires ?? 'no expiry'}`);
   }

@@ -1,4 +1,4 @@
-import { accessChanges, accessMatrix } from '../../../cli/access-report/report';
+import { accessChanges, accessMatrix, inertText } from '../../../cli/access-report/report';
 import { UserEntry } from '../../../lib/model/types';
 import { fleet, NOW, people } from '../../fixtures/fleet';
 
@@ -55,5 +55,25 @@ describe('accessChanges', () => {
   test('a removed person loses everything', () => {
     expect(accessChanges(people, people.filter((p) => p.username !== 'bob'), 'main'))
       .toContain('- `bob`: `my` (was read), `pg` (was write) — removed from users.ts');
+  });
+});
+
+describe('inertText', () => {
+  test('fails to hide or dress up anything: comments, tags, links, emphasis and table bars are literal', () => {
+    expect(inertText('ok <!-- hidden')).toBe('ok &lt;!-- hidden');
+    expect(inertText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
+    expect(inertText('[click](https://evil) **bold** `code` a|b ~~x~~ \\_')).toBe('\\[click\\](https://evil) \\*\\*bold\\*\\* \\`code\\` a\\|b \\~\\~x\\~\\~ \\\\\\_');
+    expect(inertText('T-1, SEC.2 & more')).toBe('T-1, SEC.2 &amp; more');
+  });
+
+  test('a reason cannot hide the rows after it in the report', () => {
+    const users = [
+      { username: 'mallory', access: { pg: 'read' as const }, reason: 'x <!--' },
+      { username: 'zed', access: { pg: 'admin' as const } },
+    ];
+    const table = accessMatrix(users, fleet, NOW);
+    expect(table).toContain('x &lt;!--');
+    expect(table).not.toContain('<!--');
+    expect(table).toMatch(/^\| `zed` \|( — \|){3} admin \|/m);
   });
 });

@@ -39,6 +39,17 @@ describe('UsersStack (TLS)', () => {
     expect(RDS_CA_BUNDLE_PEM.match(/-----BEGIN CERTIFICATE-----/g)!.length).toBeGreaterThan(100);
   });
 
+  test('fails when the proxy URL carries credentials, and the secret appears nowhere', () => {
+    let message = '';
+    try {
+      synthApp({ env: { RDS_IAM_MY_PROXY: 'socks5://bob:hunter2@bastion:1080' } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/proxy "socks5:\/\/bob:<redacted>@bastion:1080" carries credentials.*export ALL_PROXY/);
+    expect(message).not.toContain('hunter2');
+  });
+
   test('free strings from the connection reach Terraform escaped', () => {
     const json = synthApp({ env: { RDS_IAM_PG_CA_BUNDLE: '/etc/${file("secret.txt")}.pem', RDS_IAM_PG_SSLMODE: 'verify-ca' } })['users-pg'];
     expect(JSON.parse(json).provider.postgresql[0].sslrootcert).toBe('/etc/$${file("secret.txt")}.pem');

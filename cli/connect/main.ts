@@ -17,6 +17,7 @@ import {
 const USAGE = `Usage:
   npm run connect -- <database> [--user NAME] [--profile P] [--print]
   npm run -s connect -- token <database> [--user NAME] [--profile P]
+  npm run -s connect -- ca       path of the RDS CA bundle, for GUI clients
 
 Options:
   --user NAME      your Identity Center user name (default: RDS_IAM_USER, else the
@@ -45,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
       print: { type: 'boolean' }, reader: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
+  if (positionals[0] === 'ca' && positionals.length === 1) {
+    process.stdout.write(`${rdsCaBundleFile()}\n`);
+    return 0;
+  }
   const tokenOnly = positionals[0] === 'token';
   const database = tokenOnly ? positionals[1] : positionals[0];
   if (values.help || !database) {

@@ -52,6 +52,12 @@ describe('npm run connect', () => {
     expect(fs.readFileSync(bundle, 'utf8')).toBe(RDS_CA_BUNDLE_PEM);
   });
 
+  test('ca prints the path of that bundle, for GUI clients', () => {
+    const result = connect(['ca']);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(result.stdout.trim(), 'utf8')).toBe(RDS_CA_BUNDLE_PEM);
+  });
+
   test("with MariaDB's mysql client, verification uses the flag that client knows", () => {
     const result = connect(['billing', '--user', 'jane.doe', '--host', 'billing.cluster-x.eu-west-1.rds.amazonaws.com', '--ca', ca, '--print'], {
       PATH: `${fakeMysql('mariadb-bin', 'mysql  Ver 15.1 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)')}:${process.env.PATH}`,

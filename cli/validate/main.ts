@@ -5,14 +5,11 @@
  */
 import { config } from '../../config';
 import { clockFromEnv } from '../../lib/model/clock';
-import { exitOnValidationError } from '../../lib/validation/inputs';
-import { validateConfig } from '../../lib/validation/validate-config';
-import { validateUsers } from '../../lib/validation/validate-users';
+import { exitOnValidationError, validateInputs } from '../../lib/validation/inputs';
 import { users } from '../../users';
 
 exitOnValidationError(() => {
   const now = clockFromEnv(process.env)();
-  validateConfig(config, process.env);
-  const { active } = validateUsers(users, { databases: config.databases, now, onExpired: 'error' });
+  const { active } = validateInputs({ config, users, now, env: process.env, onExpired: 'error' }).validated;
   process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
 });

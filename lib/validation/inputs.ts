@@ -1,5 +1,5 @@
 import { AppConfig, UserEntry } from '../model/types';
-import { ConnectionOverrides } from '../model/connection';
+import { ConnectionOverrides, envPrefix } from '../model/connection';
 import { ValidationError } from './problems';
 import { validateConfig } from './validate-config';
 import { ValidatedUsers, validateUsers } from './validate-users';
@@ -38,8 +38,13 @@ export function validateInputs(input: ComposeInput): ValidInputs {
     }
   };
   const connections = attempt(() => validateConfig(input.config, input.env ?? {}));
+  const loginNames = new Map(
+    Object.entries(connections ?? {})
+      .filter(([, c]) => c.username !== undefined)
+      .map(([key, c]) => [c.username as string, `databases.${key}.connection.username or ${envPrefix(key)}USERNAME`]),
+  );
   const validated = attempt(() =>
-    validateUsers(input.users, { databases: input.config?.databases ?? {}, now: input.now, onExpired: input.onExpired }),
+    validateUsers(input.users, { databases: input.config?.databases ?? {}, now: input.now, onExpired: input.onExpired, loginNames }),
   );
   if (!connections || !validated) throw new ValidationError(failures.join('\n\n'));
   return { config: input.config, connections, validated };

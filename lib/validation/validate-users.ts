@@ -17,13 +17,37 @@ export const MAX_USERNAME_LENGTH: Readonly<Record<EngineFamily, number>> = { mys
 const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
 const ALLOWED_CHARS = /[A-Za-z0-9._@+=-]/;
 
-/** Accounts that RDS, MySQL or PostgreSQL own or that people guess at. Compared lower-case. */
-const RESERVED_NAMES = new Set([
-  'root', 'admin', 'administrator', 'rdsadmin', 'rdsrepladmin', 'rdsproxyadmin', 'rds_iam', 'rds_superuser',
-  'rds_replication', 'rds_password', 'postgres', 'public', 'mysql.sys', 'mysql.session', 'mysql.infoschema',
-  ...TIERS.map(tierRoleName),
-]);
-const RESERVED_PREFIXES = ['pg_', 'rds'];
+/** A rule that makes a name unusable, and the words an error message says it with. */
+interface ReservedRule {
+  readonly matches: (folded: string) => boolean;
+  readonly rule: string;
+}
+
+const named = (names: readonly string[], rule: string): ReservedRule => {
+  const set = new Set(names);
+  return { matches: (folded) => set.has(folded), rule };
+};
+
+/** Names no person may have on any engine. Compared lower-case. */
+const RESERVED_EVERYWHERE: readonly ReservedRule[] = [
+  named(['root', 'admin', 'administrator'], 'a name people guess at for superusers'),
+  named(TIERS.map(tierRoleName), 'a tier role of this project'),
+  // rdsadmin, rdsrepladmin, rdsproxyadmin, rds_iam, rds_superuser, rds_replication, rds_password, rds_superuser_role, …
+  { matches: (folded) => folded.startsWith('rds'), rule: 'RDS owns names starting with rds' },
+];
+
+/** Names an engine keeps for itself or its RDS flavour. */
+const RESERVED_BY_ENGINE: Readonly<Record<EngineFamily, readonly ReservedRule[]>> = {
+  postgres: [
+    named(['none', 'public', 'current_user', 'session_user', 'current_role', 'user'], 'a PostgreSQL reserved role name'),
+    named(['postgres'], 'the PostgreSQL bootstrap superuser'),
+    { matches: (folded) => folded.startsWith('pg_'), rule: 'PostgreSQL owns role names starting with pg_' },
+  ],
+  mysql: [
+    { matches: (folded) => folded.startsWith('mysql.') || folded === 'mariadb.sys', rule: 'a MySQL/MariaDB system account (mysql.*, mariadb.sys)' },
+    { matches: (folded) => /^aws_\w+_access$/.test(folded), rule: 'an RDS/Aurora MySQL integration role (AWS_*_ACCESS)' },
+  ],
+};
 
 /** Characters a reviewer reads in one table cell: a name, and a ticket or a sentence. */
 export const FREE_TEXT_LIMITS = { displayName: 100, reason: 300 } as const;
@@ -35,6 +59,13 @@ export interface ValidateUsersOptions {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** Today, for expiry. */
   readonly now: Date;
+  /**
+   * User names the Terraform providers log in as (`connection.username`,
+   * `RDS_IAM_<KEY>_USERNAME`) → where each is set: granting one through users.ts would hand
+   * out the provider's own login.
+   * @default - none besides the master users
+   */
+  readonly loginNames?: ReadonlyMap<string, string>;
   /**
    * What an entry past its `expires` day does: `drop` grants it nothing (what a scheduled
    * deploy wants, so access ends on time); `error` fails (what a pull-request check wants).
@@ -74,6 +105,7 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
     databases: options.databases,
     keys: Object.keys(options.databases).sort(byCodeUnit),
     masterNames: new Set(Object.values(options.databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase())),
+    loginNames: new Map([...(options.loginNames ?? new Map<string, string>())].map(([name, from]) => [name.toLowerCase(), from])),
   };
 
   if (!Array.isArray(users)) {
@@ -156,6 +188,8 @@ interface Fleet {
   readonly keys: readonly string[];
   /** Master user names, lower-case: reserved for people. */
   readonly masterNames: ReadonlySet<string>;
+  /** Provider login names, lower-case → where they are set. */
+  readonly loginNames: ReadonlyMap<string, string>;
 }
 
 function checkAccess(
@@ -212,9 +246,11 @@ function checkUsername(
     }
   }
   const folded = name.toLowerCase();
-  if (RESERVED_NAMES.has(folded) || RESERVED_PREFIXES.some((p) => folded.startsWith(p)) || fleet.masterNames.has(folded)) {
-    problems.add(where, `username ${show(name)} is reserved (built-in, RDS-owned, a master user, a tier role, or starting with ${RESERVED_PREFIXES.join(' or ')}); use the person's own user name`);
-  }
+  const rules = [...RESERVED_EVERYWHERE, ...[...families].sort().flatMap((family) => RESERVED_BY_ENGINE[family])];
+  const broken = rules.find((r) => r.matches(folded))?.rule
+    ?? (fleet.masterNames.has(folded) ? 'a master user of config.ts' : undefined)
+    ?? (fleet.loginNames.has(folded) ? `the user the Terraform provider logs in as (${fleet.loginNames.get(folded)})` : undefined);
+  if (broken) problems.add(where, `username ${show(name)} is reserved: ${broken}; use the person's own user name`);
 }
 
 function describeChar(c: string): string {

@@ -1,3 +1,4 @@
+import { validateInputs } from '../../../lib/validation/inputs';
 import { validateUsers } from '../../../lib/validation/validate-users';
 import { fleet, NOW, people } from '../../fixtures/fleet';
 
@@ -64,12 +65,43 @@ describe('validateUsers', () => {
     expect(() => check([{ username: 'a'.repeat(64), access: { pg: 'read' } }])).toThrow(/PostgreSQL allows at most 63/);
   });
 
-  test.each(['root', 'Admin', 'rdsadmin', 'postgres', 'rds_iam', 'mysql.sys', 'pg_monitor', 'rdsuser', 'dbmaster', 'iam_read'])(
-    'fails when a username is reserved: %s',
-    (username) => {
-      expect(() => check([{ username, access: { pg: 'read' } }])).toThrow(/is reserved/);
-    },
-  );
+  test.each([
+    ['root', 'pg', /"root" is reserved: a name people guess at for superusers/],
+    ['Admin', 'my', /"Admin" is reserved: a name people guess at/],
+    ['rdsadmin', 'my', /RDS owns names starting with rds/],
+    ['rds_superuser', 'pg', /RDS owns names starting with rds/],
+    ['rds_replication', 'pg', /RDS owns names starting with rds/],
+    ['rds_password', 'pg', /RDS owns names starting with rds/],
+    ['postgres', 'pg', /the PostgreSQL bootstrap superuser/],
+    ['none', 'pg', /"none" is reserved: a PostgreSQL reserved role name/],
+    ['public', 'pg', /a PostgreSQL reserved role name/],
+    ['current_user', 'pg', /a PostgreSQL reserved role name/],
+    ['session_user', 'pg', /a PostgreSQL reserved role name/],
+    ['current_role', 'pg', /a PostgreSQL reserved role name/],
+    ['pg_monitor', 'pg', /PostgreSQL owns role names starting with pg_/],
+    ['mysql.sys', 'my', /a MySQL\/MariaDB system account/],
+    ['mysql.infoschema', 'amy', /a MySQL\/MariaDB system account/],
+    ['mariadb.sys', 'my', /a MySQL\/MariaDB system account/],
+    ['AWS_LAMBDA_ACCESS', 'amy', /an RDS\/Aurora MySQL integration role \(AWS_\*_ACCESS\)/],
+    ['aws_load_s3_access', 'my', /AWS_\*_ACCESS/],
+    ['dbmaster', 'pg', /a master user of config\.ts/],
+    ['iam_read', 'my', /a tier role of this project/],
+  ])('fails when a username is reserved: %s on %s', (username, database, message) => {
+    expect(() => check([{ username, access: { [database]: 'read' } }])).toThrow(message);
+  });
+
+  test('engine-specific names are reserved only on that engine', () => {
+    expect(check([{ username: 'mysql.sys', access: { pg: 'read' } }]).active).toHaveLength(1);
+    expect(check([{ username: 'public', access: { my: 'read' } }]).active).toHaveLength(1);
+  });
+
+  test('fails when a username is what a Terraform provider logs in as, anywhere in the fleet', () => {
+    const loginNames = new Map([['terraform', 'databases.pg.connection.username or RDS_IAM_PG_USERNAME']]);
+    expect(() => validateUsers([{ username: 'Terraform', access: { my: 'read' } }], { databases: fleet.databases, now: NOW, loginNames }))
+      .toThrow(/username "Terraform" is reserved: the user the Terraform provider logs in as \(databases\.pg\.connection\.username or RDS_IAM_PG_USERNAME\)/);
+    expect(() => validateInputs({ config: fleet, users: [{ username: 'deployer', access: { amy: 'read' } }], now: NOW, env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'deployer' } }))
+      .toThrow(/users\[0\].*"deployer" is reserved: the user the Terraform provider logs in as \(databases\.pg\.connection\.username or RDS_IAM_PG_USERNAME\)/);
+  });
 
   test('fails when a database key is unknown', () => {
     expect(() => check([{ username: 'zoe', access: { nope: 'read' } }]))

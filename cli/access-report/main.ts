@@ -14,12 +14,29 @@ import { clockFromEnv } from '../../lib/model/clock';
 import { UserEntry } from '../../lib/model/types';
 import { users } from '../../users';
 
+/**
+ * The commit `ref` names, resolved so that nothing the caller wrote reaches git as an
+ * option: `--end-of-options` makes `--output=users.ts` a (non-existent) revision, not a flag.
+ */
+function commitOf(root: string, ref: string): string {
+  return execFileSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+}
+
 /** users.ts as it was at `ref`, evaluated with that revision's own imports. */
 async function usersAt(ref: string): Promise<readonly UserEntry[]> {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  let commit: string;
+  try {
+    commit = commitOf(root, ref);
+  } catch {
+    throw new Error('not a commit in this repository (fetch it first, e.g. actions/checkout with fetch-depth: 0)');
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-report-'));
   try {
-    const archive = execFileSync('git', ['-C', root, 'archive', '--format=tar', ref], { maxBuffer: 256 * 1024 * 1024 });
+    const archive = execFileSync('git', ['-C', root, 'archive', '--format=tar', commit], { maxBuffer: 256 * 1024 * 1024 });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
     if (!fs.existsSync(path.join(dir, 'users.ts'))) return [];
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -41,7 +58,7 @@ async function main(): Promise<void> {
   try {
     before = await usersAt(values.base);
   } catch (error) {
-    process.stderr.write(`Cannot read users.ts at ${values.base}: ${(error as Error).message.split('\n')[0]}\n`);
+    process.stderr.write(`Cannot read users.ts at ${JSON.stringify(values.base)}: ${(error as Error).message.split('\n')[0]}\n`);
     process.exit(1);
   }
   process.stdout.write(accessChanges(before, users, values.base));

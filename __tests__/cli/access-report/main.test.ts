@@ -40,6 +40,14 @@ describe('npm run access-report', () => {
   test('fails clearly on an unknown base', () => {
     const result = report('--base', 'no-such-branch');
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Cannot read users.ts at no-such-branch/);
+    expect(result.stderr).toMatch(/Cannot read users.ts at "no-such-branch": not a commit in this repository/);
+  });
+
+  test('fails when --base is an option in disguise, and git never sees it as one', () => {
+    const before = fs.readFileSync(path.join(dir, 'users.ts'), 'utf8');
+    const result = report('--base=--output=users.ts');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Cannot read users.ts at "--output=users.ts": not a commit/);
+    expect(fs.readFileSync(path.join(dir, 'users.ts'), 'utf8')).toBe(before);
   });
 });

@@ -278,8 +278,10 @@ function checkCidrs(where: string, db: DatabaseConfig, problems: Problems): void
       seen.push(cidr.cidr);
     }
   }
-  const publicCidrs = Array.isArray(db.publicCidrs) ? db.publicCidrs : db.publicCidrs === undefined ? [] : [db.publicCidrs];
-  for (const entry of publicCidrs as readonly PublicCidr[]) {
+  if (db.publicCidrs !== undefined && !Array.isArray(db.publicCidrs)) {
+    problems.add(where, `publicCidrs must be a list of { cidr, reason }, got ${show(db.publicCidrs)}`);
+  }
+  for (const entry of Array.isArray(db.publicCidrs) ? (db.publicCidrs as readonly PublicCidr[]) : []) {
     const value = entry?.cidr;
     const cidr = parseCidr(value);
     if (typeof cidr === 'string') {

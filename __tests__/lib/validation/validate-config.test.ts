@@ -98,6 +98,11 @@ describe('validateConfig', () => {
     );
   });
 
+  test('fails when publicCidrs is one entry instead of a list', () => {
+    expect(() => validateConfig(broken((c) => { c.databases.pg.publicCidrs = { cidr: '203.0.113.0/24', reason: 'office' }; })))
+      .toThrow(/publicCidrs must be a list of \{ cidr, reason \}, got \{"cidr":"203\.0\.113\.0\/24","reason":"office"\}/);
+  });
+
   test('fails when a KMS key is not an ARN Terraform accepts', () => {
     const arn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(() => validateConfig(broken((c) => { c.databases.pg.kmsKeyId = arn; c.databases.my.kmsKeyId = 'arn:aws:kms:eu-west-1:123456789012:alias/rds'; }))).not.toThrow();

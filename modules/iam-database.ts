@@ -155,7 +155,7 @@ export class IamDatabase extends Construct {
       manageMasterUserPassword: true,
       iamDatabaseAuthenticationEnabled: true,
       storageEncrypted: true,
-      kmsKeyId: props.kmsKeyId === undefined ? undefined : terraformLiteral(props.kmsKeyId),
+      kmsKeyId: terraformLiteral(props.kmsKeyId),
       deletionProtection: props.deletionProtection ?? true,
       backupRetentionPeriod: props.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
       copyTagsToSnapshot: true,

@@ -36,7 +36,7 @@ export class EnvironmentStack extends TerraformStack {
         key: terraformLiteral(`${backend.keyPrefix ?? 'rds-iam-access'}/${id}.tfstate`),
         region: backend.region ?? env.region,
         encrypt: true,
-        kmsKeyId: backend.kmsKeyId === undefined ? undefined : terraformLiteral(backend.kmsKeyId),
+        kmsKeyId: terraformLiteral(backend.kmsKeyId),
       });
       // S3-native locking (Terraform ≥ 1.10); cdktf 0.21 has no typed field for it.
       this.addOverride('terraform.backend.s3.use_lockfile', true);

@@ -49,17 +49,14 @@ export class UsersStack extends EnvironmentStack {
     // Only the master secret is read through AWS; the providers sign IAM tokens themselves.
     super(scope, id, { ...props, awsProvider: login === 'master-secret' });
     const db = props.database;
-    const host = conn.host === undefined ? db.endpoint : terraformLiteral(conn.host);
+    const host = terraformLiteral(conn.host) ?? db.endpoint;
     const port = conn.port ?? db.port;
-    const username = conn.username === undefined ? db.masterUsername : terraformLiteral(conn.username);
+    const username = terraformLiteral(conn.username) ?? db.masterUsername;
     const sslMode = conn.sslMode ?? 'verify-full';
-    // The shipped bundle is copied next to the stack (a relative path, the same on every machine).
-    const caBundle =
-      conn.caBundle !== undefined
-        ? terraformLiteral(conn.caBundle)
-        : sslMode === 'require'
-          ? undefined
-          : new TerraformAsset(this, 'rds-ca-bundle', { path: rdsCaBundleFile(), type: AssetType.FILE }).path;
+    // Unless another is given, the shipped bundle is copied next to the stack (a relative path,
+    // the same on every machine); an unverified connection needs none.
+    const shippedBundle = () => new TerraformAsset(this, 'rds-ca-bundle', { path: rdsCaBundleFile(), type: AssetType.FILE }).path;
+    const caBundle = terraformLiteral(conn.caBundle) ?? (sslMode === 'require' ? undefined : shippedBundle());
     let password: string | undefined;
     if (login === 'master-secret') {
       // cdktf 0.21 has no construct for ephemeral resources, so this is raw Terraform JSON.
@@ -96,7 +93,7 @@ export class UsersStack extends EnvironmentStack {
         password,
         // Validation leaves verify-full (CA and host name: the driver checks both) or an explicit require.
         ...(sslMode === 'verify-full' ? { customTls: [{ configKey: 'rds', caCert: caBundle as string }] } : { tls: 'skip-verify' }),
-        proxy: conn.proxy === undefined ? undefined : terraformLiteral(conn.proxy),
+        proxy: terraformLiteral(conn.proxy),
         connectRetryTimeoutSec: MYSQL_CONNECT_RETRY_SECONDS,
         ...(login === 'iam' ? { awsConfig: [{ awsRdsIamAuth: true, region: props.environment.region }] } : {}),
       });

@@ -1,6 +1,7 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import { ENGINE_PORTS } from '../../lib/model/defaults';
 import { isHost, parsePort } from '../../lib/validation/host';
+import { USERNAME_PATTERN } from '../../lib/validation/validate-users';
 import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
@@ -69,7 +70,7 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
   if (!isHost(host)) throw new ConnectError(`Host ${JSON.stringify(host)} is not a host name or IP address.`);
   const user = request.user;
   if (!user) throw new ConnectError('Who are you? Pass --user <your Identity Center user name> or set RDS_IAM_USER.');
-  if (!DATABASE_USER.test(user)) throw new ConnectError(`User ${JSON.stringify(user)} is not a database user name (letters, digits and . _ @ + = -).`);
+  if (!USERNAME_PATTERN.test(user)) throw new ConnectError(`User ${JSON.stringify(user)} is not a database user name (letters, digits and . _ @ + = -).`);
   const dbname = request.dbname ?? database.databaseName;
   if (!DATABASE_NAME.test(dbname)) throw new ConnectError(`--dbname ${JSON.stringify(dbname)} is not a database name (letters, digits, _ and $, at most 64).`);
   const deployedPort = parsePort(deployed.port);
@@ -85,8 +86,6 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
   };
 }
 
-/** What users.ts allows as a username, which is the database user. */
-const DATABASE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
 /** Unquoted identifiers of both engines: never a space, quote or leading `-` a client would read as an option. */
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
 

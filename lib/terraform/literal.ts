@@ -5,9 +5,12 @@
  * own escape. Every string from config.ts, users.ts or the environment that reaches a
  * synthesized stack goes through here.
  */
-export function terraformLiteral(value: string): string {
+export function terraformLiteral(value: string): string;
+/** An optional setting stays unset. */
+export function terraformLiteral(value: string | undefined): string | undefined;
+export function terraformLiteral(value: string | undefined): string | undefined {
   // split/join: in a replace() pattern `$$` would itself be an escape.
-  return value.split('${').join('$${').split('%{').join('%%{');
+  return value?.split('${').join('$${').split('%{').join('%%{');
 }
 
 /** `terraformLiteral` on every key and value of a string map (tags). */

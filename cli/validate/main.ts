@@ -5,11 +5,13 @@
  */
 import { config } from '../../config';
 import { clockFromEnv } from '../../lib/model/clock';
+import * as path from 'path';
+import { readUsersFile } from '../../lib/validation/data-file';
 import { exitOnValidationError, validateInputs } from '../../lib/validation/inputs';
-import { users } from '../../users';
 
 exitOnValidationError(() => {
   const now = clockFromEnv(process.env)();
+  const users = readUsersFile(path.resolve(__dirname, '../..'));
   const { active } = validateInputs({ config, users, now, env: process.env, onExpired: 'error' }).validated;
   process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
 });

@@ -1,4 +1,4 @@
-import { AppConfig, UserEntry } from '../model/types';
+import { AppConfig } from '../model/types';
 import { ConnectionOverrides, envPrefix } from '../model/connection';
 import { ValidationError } from './problems';
 import { validateConfig } from './validate-config';
@@ -6,7 +6,8 @@ import { ValidatedUsers, validateUsers } from './validate-users';
 
 export interface ComposeInput {
   readonly config: AppConfig;
-  readonly users: readonly UserEntry[];
+  /** The `users` list: checked here, so anything may come in (see readUsersFile). */
+  readonly users: unknown;
   /** Today, for expiry. */
   readonly now: Date;
   /** Environment variables (`RDS_IAM_<KEY>_*` connection overrides). @default {} */

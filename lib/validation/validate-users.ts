@@ -3,6 +3,7 @@ import { DATABASE_DEFAULTS } from '../model/defaults';
 import { byCodeUnit, sortedEntries } from '../model/order';
 import { tierRoleName } from '../model/tiers';
 import { Problems, show } from './problems';
+import { plainDataProblem } from './plain-data';
 import { freeTextProblem } from './text';
 import { DatabaseConfig, engineFamily, EngineFamily, Tier, TIERS, UserEntry } from '../model/types';
 
@@ -94,7 +95,7 @@ export interface ValidatedUsers {
  * Checks every entry of `users.ts` and reports all problems in one Error.
  * Returns the entries that grant access today.
  */
-export function validateUsers(users: readonly unknown[], options: ValidateUsersOptions): ValidatedUsers {
+export function validateUsers(users: unknown, options: ValidateUsersOptions): ValidatedUsers {
   const problems = new Problems('users.ts');
   const onExpired = options.onExpired ?? 'drop';
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
@@ -112,8 +113,14 @@ export function validateUsers(users: readonly unknown[], options: ValidateUsersO
     problems.add('users', `must be an array of entries, got ${typeof users}`);
     problems.throwIfAny();
   }
+  // A getter could answer the validator one thing and synth another: only plain fields count.
+  const notPlain = plainDataProblem(users, 'users');
+  if (notPlain) {
+    problems.add(notPlain.at, notPlain.problem);
+    problems.throwIfAny();
+  }
 
-  users.forEach((raw, index) => {
+  (users as readonly unknown[]).forEach((raw, index) => {
     const problemsBefore = problems.count;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       problems.add(`users[${index}]`, `must be an object like { username: 'jane.doe', access: { orders: 'read' } }, got ${show(raw)}`);

@@ -11,7 +11,7 @@ import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
 import { AppConfig, UserEntry } from '../../lib/model/types';
 import { scanFleet, scanUsers } from '../scan/scan-fleet';
-import { users } from '../../users';
+import { readUsersFile } from '../../lib/validation/data-file';
 
 export interface SynthesizedStack {
   /** `<fleet>-<stack id>`, e.g. `example-database-orders`. */
@@ -36,7 +36,7 @@ function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]
 }
 
 export function synthFleets(): SynthesizedStack[] {
-  return [...synth('example', config, users), ...synth('all-engines', scanFleet, scanUsers)];
+  return [...synth('example', config, readUsersFile(path.resolve(__dirname, '../..')) as readonly UserEntry[]), ...synth('all-engines', scanFleet, scanUsers)];
 }
 
 /** A copy of `value` without cdktf's `//` metadata keys. */

@@ -1,6 +1,7 @@
+import { diffLines } from 'diff';
+import { AccessDiff, LinesChange, MassRemoval, PersonChange, PersonNotes, RevisionAccess, TextChange } from '../../lib/access/access-diff';
 import { hasExpired } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
-import { AppConfig, Tier, UserEntry } from '../../lib/model/types';
 
 /** A table cell: an unescaped `|` or a newline would end it. Free text is already inert. */
 function cell(text: string): string {
@@ -22,64 +23,127 @@ export function inertText(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-function byUsername(users: readonly UserEntry[]): Map<string, UserEntry> {
-  return new Map([...users].sort((a, b) => byCodeUnit(a.username, b.username)).map((u) => [u.username, u]));
+/** `text` as a code span: nothing in it is Markdown or HTML, whatever backticks it holds. */
+export function code(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-function tierOf(user: UserEntry | undefined, database: string): Tier | undefined {
-  return (user?.access as Record<string, Tier | undefined> | undefined)?.[database];
+/** `text` as a fenced block, the fence longer than any backtick run inside. */
+function fenced(info: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${info}\n${text.replace(/\n$/, '')}\n${fence}`;
 }
 
-/** People × databases, with tiers, expiry and reason, as a Markdown table. */
-export function accessMatrix(users: readonly UserEntry[], config: AppConfig, now: Date): string {
-  const databases = Object.keys(config.databases).sort(byCodeUnit);
-  const header = ['Person', ...databases.map((d) => `\`${d}\``), 'Expires', 'Reason'];
-  const rows = [...byUsername(users).values()].map((user) => {
-    const expires = user.expires ? (hasExpired(user.expires, now) ? `${user.expires} (expired)` : user.expires) : '';
-    const who = user.displayName ? `\`${user.username}\` (${inertText(user.displayName)})` : `\`${user.username}\``;
-    return [who, ...databases.map((d) => tierOf(user, d) ?? '—'), expires, inertText(user.reason ?? '')];
+function who(person: string, notes: PersonNotes | undefined): string {
+  return notes?.displayName ? `${code(person)} (${inertText(notes.displayName)})` : code(person);
+}
+
+/** People × databases as deployed, with expiry and reason from users.ts, then what each tier can do. */
+export function accessMatrix(revision: RevisionAccess, now: Date): string {
+  const { access, notes } = revision;
+  const databases = Object.keys(access.databases).sort(byCodeUnit);
+  const people = [...new Set([...databases.flatMap((d) => Object.keys(access.databases[d].people)), ...notes.keys()])].sort(byCodeUnit);
+  const header = ['Person', ...databases.map(code), 'Expires', 'Reason'];
+  const rows = people.map((person) => {
+    const note = notes.get(person);
+    const expires = note?.expires ? (hasExpired(note.expires, now) ? `${note.expires} (expired)` : note.expires) : '';
+    return [who(person, note), ...databases.map((d) => access.databases[d].people[person] ?? '—'), inertText(expires), inertText(note?.reason ?? '')];
   });
-  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n') + '\n';
+  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
+  const tiers = databases.map((d) => {
+    const byTier = access.databases[d].tiers;
+    const items = Object.keys(byTier).map((tier) => `- ${code(tier)}: ${byTier[tier].map(code).join(', ') || 'nothing'}`);
+    return `**${code(d)}**\n${items.join('\n')}`;
+  });
+  return `${table}\n\n### What each tier can do\n\n${tiers.join('\n\n')}\n`;
+}
+
+export interface ChangesOptions {
+  /** The base revision as the user named it. */
+  readonly baseName: string;
+  /** Notes the report could not read, one sentence each. */
+  readonly caveats?: readonly string[];
+  readonly massRemoval?: MassRemoval;
 }
 
 /**
- * What changes between two versions of users.ts, for a pull-request comment: who gains
- * access, who loses it, tier changes, expiry changes. Says so explicitly when nothing does.
+ * What changes between two revisions' deployed access, for a pull-request comment: each kind
+ * of change in its own section. Says "No access changes." only when nothing differs.
  */
-export function accessChanges(before: readonly UserEntry[], after: readonly UserEntry[], baseName: string): string {
-  const old = byUsername(before);
-  const now = byUsername(after);
-  const gains: string[] = [];
-  const losses: string[] = [];
-  const tiers: string[] = [];
-  const expiries: string[] = [];
-  const names = [...new Set([...old.keys(), ...now.keys()])].sort(byCodeUnit);
+export function accessChanges(diff: AccessDiff, base: RevisionAccess, head: RevisionAccess, options: ChangesOptions): string {
+  const sections: [string, string[]][] = [];
+  const add = (title: string, items: string[]) => {
+    if (items.length > 0) sections.push([title, items]);
+  };
 
-  for (const name of names) {
-    const a = old.get(name);
-    const b = now.get(name);
-    const databases = [...new Set([...Object.keys(a?.access ?? {}), ...Object.keys(b?.access ?? {})])].sort(byCodeUnit);
-    const gained: string[] = [];
-    const lost: string[] = [];
-    for (const db of databases) {
-      const was = tierOf(a, db);
-      const is = tierOf(b, db);
-      if (!was && is) gained.push(`\`${db}\` ${is}`);
-      else if (was && !is) lost.push(`\`${db}\` (was ${was})`);
-      else if (was && is && was !== is) tiers.push(`\`${name}\`: \`${db}\` ${was} → ${is}`);
-    }
-    const detail = [b?.expires ? `expires ${b.expires}` : '', b?.reason ? `reason: ${inertText(b.reason)}` : ''].filter(Boolean).join(', ');
-    if (gained.length > 0) gains.push(`\`${name}\`${b?.displayName ? ` (${inertText(b.displayName)})` : ''}: ${gained.join(', ')}${detail ? ` — ${detail}` : ''}`);
-    if (lost.length > 0) losses.push(`\`${name}\`: ${lost.join(', ')}${b ? '' : ' — removed from users.ts'}`);
-    if (a && b && a.expires !== b.expires) expiries.push(`\`${name}\`: ${a.expires ?? 'no expiry'} → ${b.expires ?? 'no expiry'}`);
+  add('Gains access', byPerson(diff.gains, (c) => `${code(c.database)} ${c.to}`).map(([person, parts]) => {
+    const note = head.notes.get(person);
+    const detail = [note?.expires ? `expires ${inertText(note.expires)}` : '', note?.reason ? `reason: ${inertText(note.reason)}` : ''].filter(Boolean).join(', ');
+    return `${who(person, note)}: ${parts.join(', ')}${detail ? ` — ${detail}` : ''}`;
+  }));
+  add('Loses access', byPerson(diff.losses, (c) => `${code(c.database)} (was ${c.from})`).map(([person, parts]) =>
+    `${code(person)}: ${parts.join(', ')}${head.notes.has(person) || !base.notes.has(person) ? '' : ' — removed from users.ts'}`));
+  add('Tier changes', diff.tierChanges.map((c) => `${code(c.person)}: ${code(c.database)} ${c.from} → ${c.to}`));
+  add('Expiry changes', diff.expiryChanges.map((c) => `${code(c.person)}: ${inertText(c.from ?? 'no expiry')} → ${inertText(c.to ?? 'no expiry')}`));
+  add('Databases added', diff.databasesAdded.map(code));
+  add('Databases removed', diff.databasesRemoved.map((d) => `${code(d)} — everyone's access to it ends`));
+  add('What tiers can do', diff.abilities.map(linesItem));
+  add('Schemas and databases the tiers reach', diff.scopes.map(linesItem));
+  add("Every person's database user", diff.perPerson.map(linesItem));
+  add('Network access to the engine port', diff.network.map(linesItem));
+  add('Identity Center group members', changedLines(diff.identityCenterMembers).map(() => linesBody(diff.identityCenterMembers)));
+  add('Identity Center account assignments', changedLines(diff.identityCenterAssignments).map(() => linesBody(diff.identityCenterAssignments)));
+  add('Policies', diff.policies.map(textItem));
+  add('Other resources', diff.other.map(textItem));
+
+  const warning = options.massRemoval ? [massRemovalWarning(options.massRemoval)] : [];
+  const caveats = (options.caveats ?? []).map((c) => `_${inertText(c)}_`);
+  const body = sections.map(([title, items]) => `**${title}**\n${items.map((i) => `- ${i}`).join('\n')}`);
+  const parts = [...warning, ...caveats, ...(body.length > 0 ? body : ['No access changes.'])];
+  return `## Database access changes against ${code(options.baseName)}\n\n${parts.join('\n\n')}\n`;
+}
+
+function massRemovalWarning(removal: MassRemoval): string {
+  return [
+    '> [!WARNING]',
+    '> **Mass removal.** This change removes more access than a review should take on trust:',
+    ...removal.reasons.map((r) => `> - ${inertText(r)}`),
+    '>',
+    `> \`npm run validate -- --base …\` fails until it is acknowledged with ${code(`RDS_IAM_ACKNOWLEDGE_REMOVAL=${removal.acknowledgement}`)}`,
+    `> (or ${code(`--acknowledge-removal ${removal.acknowledgement}`)}; in a pull request, a line ${code(`Acknowledge-removal: ${removal.acknowledgement}`)} in its description).`,
+  ].join('\n');
+}
+
+function byPerson(changes: readonly PersonChange[], part: (c: PersonChange) => string): [string, string[]][] {
+  const out = new Map<string, string[]>();
+  for (const c of changes) {
+    if (!out.has(c.person)) out.set(c.person, []);
+    out.get(c.person)!.push(part(c));
   }
+  return [...out].sort(([a], [b]) => byCodeUnit(a, b));
+}
 
-  const sections: [string, string[]][] = [
-    ['Gains access', gains], ['Loses access', losses], ['Tier changes', tiers], ['Expiry changes', expiries],
-  ];
-  const body = sections
-    .filter(([, items]) => items.length > 0)
-    .map(([title, items]) => `**${title}**\n${items.map((i) => `- ${i}`).join('\n')}`)
-    .join('\n\n');
-  return `## Database access changes against \`${baseName}\`\n\n${body || 'No access changes.'}\n`;
+const changedLines = (c: LinesChange) => (c.added.length > 0 || c.removed.length > 0 ? [c] : []);
+
+function linesBody(c: LinesChange): string {
+  return [...c.added.map((l) => `+ ${code(l)}`), ...c.removed.map((l) => `− ${code(l)}`)].join('; ');
+}
+
+function linesItem(c: LinesChange): string {
+  const [database, ...rest] = c.where.split(' ');
+  return `${code(database)}${rest.length > 0 ? ` ${rest.join(' ')}` : ''}: ${linesBody(c)}`;
+}
+
+function textItem(c: TextChange): string {
+  const state = c.before === undefined ? 'added' : c.after === undefined ? 'removed' : 'changed';
+  const lines = diffLines(c.before ?? '', c.after ?? '').flatMap((part) => {
+    const mark = part.added ? '+' : part.removed ? '-' : ' ';
+    return part.value.replace(/\n$/, '').split('\n').map((line) => `${mark} ${line}`);
+  });
+  return `${code(c.where)} ${state}\n\n${fenced('diff', lines.join('\n')).replace(/^/gm, '  ')}`;
 }

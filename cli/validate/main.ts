@@ -2,16 +2,59 @@
  * `npm run validate`: the pull-request check of users.ts and config.ts. Stricter than
  * synth: an entry past its expiry day fails here (synth drops it), so stale entries
  * are removed in review rather than linger.
+ * `npm run validate -- --base <git-ref>`: also fails on a mass removal against that revision
+ * (see the README, "Access report") unless the removal is acknowledged.
  */
-import { config } from '../../config';
-import { clockFromEnv } from '../../lib/model/clock';
 import * as path from 'path';
+import { parseArgs } from 'util';
+import { config } from '../../config';
+import { accessDiff, massRemoval } from '../../lib/access/access-diff';
+import { clockFromEnv } from '../../lib/model/clock';
 import { readUsersFile } from '../../lib/validation/data-file';
 import { exitOnValidationError, validateInputs } from '../../lib/validation/inputs';
+import { acknowledgementGiven, removalThreshold } from '../shared/removal-guard';
+import { atCommit, CommandError, commitOf, OWN_NODE_MODULES, revisionAccess } from '../shared/revision';
 
-exitOnValidationError(() => {
-  const now = clockFromEnv(process.env)();
-  const users = readUsersFile(path.resolve(__dirname, '../..'));
-  const { active } = validateInputs({ config, users, now, env: process.env, onExpired: 'error' }).validated;
-  process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
+const PROJECT = path.resolve(__dirname, '../..');
+
+/** Fails (CommandError) when the change against `base` is a mass removal nobody acknowledged. */
+async function checkRemovals(base: string, acknowledgement: string | undefined, maxRemovedPeople: number): Promise<void> {
+  const commit = await commitOf(PROJECT, base);
+  const [before, after] = await Promise.all([atCommit(PROJECT, commit, OWN_NODE_MODULES, revisionAccess), revisionAccess(PROJECT)]);
+  const removal = massRemoval(accessDiff(before, after), { maxRemovedPeople });
+  if (!removal || acknowledgement === removal.acknowledgement) {
+    process.stdout.write(removal ? `Mass removal against ${base} acknowledged (${removal.acknowledgement}).\n` : '');
+    return;
+  }
+  const given = acknowledgement === undefined
+    ? ''
+    : `The acknowledgement given (${JSON.stringify(acknowledgement)}) is for another removal.\n`;
+  throw new CommandError([
+    `mass removal against ${base}:`,
+    ...removal.reasons.map((r) => `  - ${r}`),
+    `${given}If this is intended, run again with RDS_IAM_ACKNOWLEDGE_REMOVAL=${removal.acknowledgement} (or --acknowledge-removal ${removal.acknowledgement});`,
+    `in a pull request, add the line "Acknowledge-removal: ${removal.acknowledgement}" to its description.`,
+  ].join('\n'));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { base: { type: 'string' }, 'acknowledge-removal': { type: 'string' }, 'max-removed-people': { type: 'string' } },
+  });
+  const maxRemovedPeople = removalThreshold(values['max-removed-people']);
+  exitOnValidationError(() => {
+    const now = clockFromEnv(process.env)();
+    const users = readUsersFile(PROJECT);
+    const { active } = validateInputs({ config, users, now, env: process.env, onExpired: 'error' }).validated;
+    process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
+  });
+  if (values.base !== undefined) {
+    await checkRemovals(values.base, acknowledgementGiven(values['acknowledge-removal']), maxRemovedPeople);
+  }
+}
+
+main().catch((error: Error) => {
+  if (!(error instanceof CommandError) && !(error instanceof TypeError && 'code' in error)) throw error;
+  process.stderr.write(`validate: ${error.message}\n`);
+  process.exit(1);
 });

@@ -1,60 +1,79 @@
-import { accessChanges, accessMatrix, inertText } from '../../../cli/access-report/report';
+import { accessChanges, accessMatrix, code, inertText } from '../../../cli/access-report/report';
+import { accessDiff, massRemoval } from '../../../lib/access/access-diff';
 import { UserEntry } from '../../../lib/model/types';
-import { fleet, NOW, people } from '../../fixtures/fleet';
+import { cloneFleet, fleet, NOW, people } from '../../fixtures/fleet';
+import { synthRevision } from '../../fixtures/synth';
+
+const base = synthRevision();
+const changes = (head: ReturnType<typeof synthRevision>) => accessChanges(accessDiff(base, head), base, head, { baseName: 'main' });
 
 describe('accessMatrix', () => {
-  test('people × databases with tiers, expiry and reason', () => {
-    expect(accessMatrix(people, fleet, NOW)).toBe([
+  test('people × databases as deployed, with expiry and reason from users.ts', () => {
+    expect(accessMatrix(base, NOW).split('\n').slice(0, 6)).toEqual([
       '| Person | `amy` | `apg` | `my` | `pg` | Expires | Reason |',
       '| --- | --- | --- | --- | --- | --- | --- |',
       '| `alice` | admin | admin | admin | admin |  |  |',
       '| `bob` | — | — | read | write |  |  |',
       '| `carol.x@example.com` | read | — | write | — | 2026-12-31 | T-1 |',
-      '| `dave` | — | — | — | read | 2026-06-14 (expired) |  |',
-      '',
-    ].join('\n'));
+      '| `dave` | — | — | — | — | 2026-06-14 (expired) |  |',
+    ]);
   });
 
-  test('escapes table-breaking characters in free text', () => {
-    const users: UserEntry[] = [{ username: 'x', access: { pg: 'read' }, reason: 'a | b\nc' }];
-    expect(accessMatrix(users, fleet, NOW)).toContain('| a \\| b c |');
+  test('lists what each tier can do', () => {
+    expect(accessMatrix(base, NOW)).toContain('**`my`**\n- `admin`: `ALTER, ALTER ROUTINE,');
+    expect(accessMatrix(base, NOW)).toContain('- `read`: `SELECT, SHOW VIEW on shop.*`');
+  });
+
+  test('a reason cannot hide the rows after it, nor break the table', () => {
+    const users: UserEntry[] = [
+      { username: 'mallory', access: { pg: 'read' }, reason: 'x <!-- a | b' },
+      { username: 'zed', access: { pg: 'admin' } },
+    ];
+    const table = accessMatrix(synthRevision(users), NOW);
+    expect(table).toContain('| x &lt;!-- a \\| b |');
+    expect(table).not.toContain('<!--');
+    expect(table).toMatch(/^\| `zed` \|( — \|){3} admin \|/m);
   });
 });
 
 describe('accessChanges', () => {
-  test('says explicitly when nothing changes, whatever the order', () => {
-    expect(accessChanges(people, [...people].reverse(), 'main')).toBe('## Database access changes against `main`\n\nNo access changes.\n');
+  test('says explicitly when nothing changes, whatever the order of users.ts', () => {
+    expect(changes(synthRevision([...people].reverse()))).toBe('## Database access changes against `main`\n\nNo access changes.\n');
   });
 
-  test('lists gains, losses, tier and expiry changes', () => {
+  test('shows people added, removed, re-tiered and re-dated, a schema added in config.ts, a privilege and a policy change', () => {
+    const config = cloneFleet();
+    config.databases.pg.schemas = ['public', 'audit'];
+    config.identityCenter!.sessionDuration = 'PT2H';
     const after: UserEntry[] = [
       { username: 'alice', access: { pg: 'admin', my: 'admin', apg: 'admin' } },
-      { username: 'bob', access: { pg: 'read', my: 'read' } },
-      { username: 'carol.x@example.com', access: { my: 'write', amy: 'read' }, expires: '2027-03-31', reason: 'T-1' },
-      { username: 'dave', access: { pg: 'read' }, expires: '2026-06-14' },
-      { username: 'erin', displayName: 'Erin', access: { apg: 'write' }, expires: '2026-09-30', reason: 'SEC-2' },
+      { username: 'carol.x@example.com', access: { my: 'admin', amy: 'read' }, expires: '2027-03-31', reason: 'T-1' },
+      { username: 'erin', displayName: 'Erin <b>', access: { apg: 'write' }, expires: '2026-09-30', reason: 'SEC-2 <!--' },
     ];
-    expect(accessChanges(people, after, 'main')).toBe([
-      '## Database access changes against `main`',
-      '',
-      '**Gains access**',
-      '- `erin` (Erin): `apg` write — expires 2026-09-30, reason: SEC-2',
-      '',
-      '**Loses access**',
-      '- `alice`: `amy` (was admin)',
-      '',
-      '**Tier changes**',
-      '- `bob`: `pg` write → read',
-      '',
-      '**Expiry changes**',
-      '- `carol.x@example.com`: 2026-12-31 → 2027-03-31',
-      '',
-    ].join('\n'));
+    const head = synthRevision(after, config as typeof fleet, (stacks) => {
+      const grants = stacks['users-my'].resource.mysql_grant;
+      const read = Object.values(grants).find((g: any) => g.role?.includes('tier-read') && g.privileges) as { privileges: string[] };
+      read.privileges = [...read.privileges, 'DROP'];
+    });
+    const report = changes(head);
+    expect(report).toContain('**Gains access**\n- `erin` (Erin &lt;b&gt;): `apg` write — expires 2026-09-30, reason: SEC-2 &lt;!--');
+    expect(report).toContain('- `bob`: `my` (was read), `pg` (was write) — removed from users.ts');
+    expect(report).toContain('**Tier changes**\n- `carol.x@example.com`: `my` write → admin');
+    expect(report).toContain('**Expiry changes**\n- `carol.x@example.com`: 2026-12-31 → 2027-03-31');
+    expect(report).toContain('- `my` read: + `DROP on shop.*`');
+    expect(report).toContain('**Schemas and databases the tiers reach**\n- `pg`: + `schema audit`; − `schema reporting`');
+    expect(report).toContain('-   "session_duration": "PT1H"\n  +   "session_duration": "PT2H"');
+    expect(report).not.toContain('<!--');
+    expect(report).toMatchSnapshot();
   });
 
-  test('a removed person loses everything', () => {
-    expect(accessChanges(people, people.filter((p) => p.username !== 'bob'), 'main'))
-      .toContain('- `bob`: `my` (was read), `pg` (was write) — removed from users.ts');
+  test('warns first about a mass removal, with the acknowledgement that lets it through', () => {
+    const head = synthRevision(people.slice(0, 1));
+    const diff = accessDiff(base, head);
+    const report = accessChanges(diff, base, head, { baseName: 'main', massRemoval: massRemoval(diff, { maxRemovedPeople: 1 }) });
+    expect(report).toMatch(/^## Database access changes against `main`\n\n> \[!WARNING\]\n> \*\*Mass removal\.\*\*/);
+    expect(report).toContain('> - 2 of 3 people lose all database access (more than 1): bob, carol.x@example.com');
+    expect(report).toMatch(/RDS_IAM_ACKNOWLEDGE_REMOVAL=remove-2-0-[0-9a-f]{8}/);
   });
 });
 
@@ -65,15 +84,12 @@ describe('inertText', () => {
     expect(inertText('[click](https://evil) **bold** `code` a|b ~~x~~ \\_')).toBe('\\[click\\](https://evil) \\*\\*bold\\*\\* \\`code\\` a\\|b \\~\\~x\\~\\~ \\\\\\_');
     expect(inertText('T-1, SEC.2 & more')).toBe('T-1, SEC.2 &amp; more');
   });
+});
 
-  test('a reason cannot hide the rows after it in the report', () => {
-    const users = [
-      { username: 'mallory', access: { pg: 'read' as const }, reason: 'x <!--' },
-      { username: 'zed', access: { pg: 'admin' as const } },
-    ];
-    const table = accessMatrix(users, fleet, NOW);
-    expect(table).toContain('x &lt;!--');
-    expect(table).not.toContain('<!--');
-    expect(table).toMatch(/^\| `zed` \|( — \|){3} admin \|/m);
+describe('code', () => {
+  test('keeps backticks inside a code span', () => {
+    expect(code('a`b')).toBe('``a`b``');
+    expect(code('`x')).toBe('`` `x ``');
+    expect(code('<!--')).toBe('`<!--`');
   });
 });

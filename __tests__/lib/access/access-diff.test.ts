@@ -1,0 +1,85 @@
+import { accessDiff, isUnchanged, massRemoval } from '../../../lib/access/access-diff';
+import { UserEntry } from '../../../lib/model/types';
+import { cloneFleet, fleet, people } from '../../fixtures/fleet';
+import { synthRevision as revision } from '../../fixtures/synth';
+
+describe('accessDiff', () => {
+  const base = revision();
+
+  test('finds nothing between two synths of the same input, whatever the order of users.ts', () => {
+    expect(isUnchanged(accessDiff(base, revision([...people].reverse())))).toBe(true);
+  });
+
+  test('finds gains, losses, tier and expiry changes', () => {
+    const after: UserEntry[] = [
+      { username: 'alice', access: { pg: 'admin', my: 'admin', apg: 'admin' } },
+      { username: 'bob', access: { pg: 'read', my: 'read' } },
+      { username: 'carol.x@example.com', access: { my: 'write', amy: 'read' }, expires: '2027-03-31', reason: 'T-1' },
+      { username: 'erin', access: { apg: 'write' } },
+    ];
+    const diff = accessDiff(base, revision(after));
+    expect(diff.gains).toEqual([{ person: 'erin', database: 'apg', to: 'write' }]);
+    expect(diff.losses).toEqual([{ person: 'alice', database: 'amy', from: 'admin' }]);
+    expect(diff.tierChanges).toEqual([{ person: 'bob', database: 'pg', from: 'write', to: 'read' }]);
+    expect(diff.expiryChanges).toEqual([{ person: 'carol.x@example.com', from: '2026-12-31', to: '2027-03-31' }]);
+    expect(diff.identityCenterMembers).toEqual({ where: 'identity-center', added: ['erin'], removed: [] });
+  });
+
+  test('finds a schema added in config.ts, though users.ts is unchanged', () => {
+    const config = cloneFleet();
+    config.databases.pg.schemas = ['public', 'reporting', 'audit'];
+    const diff = accessDiff(base, revision(people, config as typeof fleet));
+    expect(diff.scopes).toEqual([{ where: 'pg', added: ['schema audit'], removed: [] }]);
+    expect(diff.abilities).toContainEqual(expect.objectContaining({ where: 'pg read', added: expect.arrayContaining(['SELECT on all tables in schema audit']) }));
+    expect(isUnchanged(diff)).toBe(false);
+  });
+
+  test('finds a privilege added to a tier, one privilege at a time', () => {
+    const diff = accessDiff(base, revision(people, fleet, (stacks) => {
+      const grants = stacks['users-my'].resource.mysql_grant;
+      const read = Object.values(grants).find((g: any) => g.role?.includes('tier-read') && g.privileges) as { privileges: string[] };
+      read.privileges = [...read.privileges, 'INSERT', 'DROP'];
+    }));
+    expect(diff.abilities).toEqual([{ where: 'my read', added: ['DROP, INSERT on shop.*'], removed: [] }]);
+  });
+
+  test('finds a policy change and a changed resource it does not model', () => {
+    const config = cloneFleet();
+    config.identityCenter!.sessionDuration = 'PT12H';
+    const diff = accessDiff(base, revision(people.slice(0, 3), config as typeof fleet));
+    expect(diff.other.map((c) => c.where)).toEqual(['identity-center aws_ssoadmin_permission_set.permission-set/permission-set']);
+    const removedDb = cloneFleet();
+    delete removedDb.databases.amy;
+    const policy = accessDiff(base, revision(people.map((p) => ({ ...p, access: { pg: 'read' as const } })), removedDb as typeof fleet)).policies;
+    expect(policy).toHaveLength(1);
+    expect(policy[0].before).toContain('database-amy');
+    expect(policy[0].after).not.toContain('database-amy');
+  });
+});
+
+describe('massRemoval', () => {
+  const many: UserEntry[] = ['p1', 'p2', 'p3', 'p4', 'p5'].map((username) => ({ username, access: { pg: 'read' } }));
+  const base = revision(many);
+
+  test('is nothing for removals up to the threshold', () => {
+    expect(massRemoval(accessDiff(base, revision(many.slice(3))))).toBeUndefined();
+  });
+
+  test('fails when more people than the threshold lose all access, naming them and an acknowledgement for exactly that', () => {
+    const removal = massRemoval(accessDiff(base, revision(many.slice(4))));
+    expect(removal?.reasons).toEqual(['4 of 5 people lose all database access (more than 3): p1, p2, p3, p4']);
+    expect(removal?.acknowledgement).toMatch(/^remove-4-0-[0-9a-f]{8}$/);
+    const other = massRemoval(accessDiff(base, revision([...many.slice(0, 1), ...many.slice(2, 3)])));
+    expect(other?.acknowledgement).not.toBe(removal?.acknowledgement);
+    expect(massRemoval(accessDiff(base, revision(many.slice(4))), { maxRemovedPeople: 4 })).toBeUndefined();
+  });
+
+  test('fails when a database key disappears (a rename replaces the database)', () => {
+    const renamed = cloneFleet();
+    renamed.databases.postgres = renamed.databases.pg;
+    delete renamed.databases.pg;
+    const moved = many.map((p) => ({ ...p, access: { postgres: 'read' as const } }));
+    const removal = massRemoval(accessDiff(base, revision(moved, renamed as typeof fleet)));
+    expect(removal?.reasons).toEqual([expect.stringMatching(/^database key pg disappears: its database and users stacks would be destroyed/)]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * A project checkout as the access report and validate see it: synthesized (what `cdktf
+ * deploy` would apply) and, for `--base`, checked out at another commit in a throwaway worktree.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { simpleGit } from 'simple-git';
+import { PersonNotes, RevisionAccess } from '../../lib/access/access-diff';
+import { deployedAccess, StackJson } from '../../lib/access/deployed-access';
+import { readUsersFile } from '../../lib/validation/data-file';
+
+/** A failure whose message is for the person running the command (no stack trace). */
+export class CommandError extends Error {}
+
+/**
+ * The commit `ref` names in the repository at `project`. `--end-of-options` makes whatever
+ * the caller wrote a revision, never an option (`--output=users.ts` is then just not a commit).
+ */
+export async function commitOf(project: string, ref: string): Promise<string> {
+  const commit = await simpleGit(project).revparse(['--verify', '--end-of-options', `${ref}^{commit}`]).catch(() => '');
+  if (!/^[0-9a-f]{40,64}$/.test(commit.trim())) {
+    throw new CommandError(`${JSON.stringify(ref)} is not a commit in this repository (fetch it first, e.g. actions/checkout with fetch-depth: 0)`);
+  }
+  return commit.trim();
+}
+
+/**
+ * Runs `use` on a throwaway worktree of `project` at `commit`, then removes it. The worktree
+ * gets `nodeModules` (the running command's own installation), so a revision under review
+ * cannot swap the tools that synthesize the other one.
+ */
+export async function atCommit<T>(project: string, commit: string, nodeModules: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-revision-'));
+  const dir = path.join(parent, 'checkout');
+  const git = simpleGit(project);
+  try {
+    await git.raw(['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    fs.symlinkSync(nodeModules, path.join(dir, 'node_modules'), 'dir');
+    return await use(dir);
+  } finally {
+    await git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    fs.rmSync(parent, { recursive: true, force: true });
+    await git.raw(['worktree', 'prune']).catch(() => undefined);
+  }
+}
+
+/**
+ * Synthesizes the checkout at `dir` the way `cdktf synth` does (its cdktf.json `app`
+ * command, into a temporary outdir) and returns each stack's Terraform JSON by stack name.
+ */
+export async function synthesize(dir: string): Promise<Record<string, StackJson>> {
+  const { app } = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')) as { app: string };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-synth-'));
+  try {
+    await promisify(execFile)('sh', ['-c', app], {
+      cwd: dir,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 10 * 60 * 1000,
+    }).catch((error: { stderr?: string; message: string }) => {
+      throw new CommandError(`synth failed:\n${(error.stderr || error.message).trim()}`);
+    });
+    const stacksDir = path.join(outdir, 'stacks');
+    return Object.fromEntries(
+      fs.readdirSync(stacksDir).map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, 'cdk.tf.json'), 'utf8')) as StackJson]),
+    );
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Display names, expiry days and reasons from the checkout's users.ts, read as data. Empty
+ * when the file cannot be read as data (an older revision may predate the rule): access itself
+ * comes from synth, so only these notes are missing then.
+ */
+export function notesOf(dir: string): { notes: Map<string, PersonNotes>; readable: boolean } {
+  let entries: unknown;
+  try {
+    entries = readUsersFile(dir);
+  } catch {
+    return { notes: new Map(), readable: false };
+  }
+  const notes = new Map<string, PersonNotes>();
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    const { username, displayName, expires, reason } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof username !== 'string') continue;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    notes.set(username, {
+      ...(text(displayName) !== undefined ? { displayName: text(displayName) } : {}),
+      ...(text(expires) !== undefined ? { expires: text(expires) } : {}),
+      ...(text(reason) !== undefined ? { reason: text(reason) } : {}),
+    });
+  }
+  return { notes, readable: true };
+}
+
+/** A checkout's deployed access and users.ts notes. */
+export async function revisionAccess(dir: string): Promise<RevisionAccess & { notesReadable: boolean }> {
+  const stacks = await synthesize(dir);
+  const { notes, readable } = notesOf(dir);
+  return { access: deployedAccess(stacks), notes, notesReadable: readable };
+}
+
+/** Where this command's own dependencies are installed (lent to `--base` worktrees). */
+export const OWN_NODE_MODULES = path.resolve(__dirname, '../../node_modules');

@@ -1,0 +1,217 @@
+import { createHash } from 'crypto';
+import { byCodeUnit } from '../model/order';
+import { DeployedAccess, DeployedDatabase } from './deployed-access';
+
+/** What users.ts says about a person beyond access: for reviewers, never for granting. */
+export interface PersonNotes {
+  readonly displayName?: string;
+  readonly expires?: string;
+  readonly reason?: string;
+}
+
+/** One revision as the report sees it: what deploys, and the notes of users.ts. */
+export interface RevisionAccess {
+  readonly access: DeployedAccess;
+  readonly notes: ReadonlyMap<string, PersonNotes>;
+}
+
+export interface PersonChange {
+  readonly person: string;
+  readonly database: string;
+  /** Tier before (absent for a gain). */
+  readonly from?: string;
+  /** Tier after (absent for a loss). */
+  readonly to?: string;
+}
+
+/** Lines that appear and disappear in one list (a tier's abilities, a database's scopes, …). */
+export interface LinesChange {
+  /** Where: `orders`, `orders read`, a policy's label. */
+  readonly where: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** A text (policy or resource configuration) before and after; absent side = not there. */
+export interface TextChange {
+  readonly where: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface AccessDiff {
+  readonly gains: readonly PersonChange[];
+  readonly losses: readonly PersonChange[];
+  readonly tierChanges: readonly PersonChange[];
+  readonly expiryChanges: readonly { readonly person: string; readonly from?: string; readonly to?: string }[];
+  readonly databasesAdded: readonly string[];
+  readonly databasesRemoved: readonly string[];
+  /** What a tier can do, per `<database> <tier>`. */
+  readonly abilities: readonly LinesChange[];
+  /** Schemas (PostgreSQL) or databases (MySQL) the tiers reach, per database. */
+  readonly scopes: readonly LinesChange[];
+  /** What every person's own user is, per database. */
+  readonly perPerson: readonly LinesChange[];
+  /** Who reaches the engine port, per database. */
+  readonly network: readonly LinesChange[];
+  readonly identityCenterMembers: LinesChange;
+  readonly identityCenterAssignments: LinesChange;
+  readonly policies: readonly TextChange[];
+  readonly other: readonly TextChange[];
+  /** People who had some database access before and have none after, sorted. */
+  readonly removedPeople: readonly string[];
+  /** People with any database access before (the base of the removal share). */
+  readonly peopleBefore: number;
+}
+
+const sorted = (items: Iterable<string>) => [...new Set(items)].sort(byCodeUnit);
+const keysOf = (...records: (Readonly<Record<string, unknown>> | undefined)[]) => sorted(records.flatMap((r) => Object.keys(r ?? {})));
+
+function linesChange(where: string, before: readonly string[] = [], after: readonly string[] = []): LinesChange {
+  const was = new Set(before);
+  const is = new Set(after);
+  return { where, added: after.filter((l) => !was.has(l)), removed: before.filter((l) => !is.has(l)) };
+}
+
+/** `SELECT, INSERT on x` → `SELECT on x`, `INSERT on x`: a privilege added to a grant shows alone. */
+const GRANT_LINE = /^([A-Z][A-Z ]*(?:, [A-Z][A-Z ]*)*) on (.+)$/;
+
+function privilegesChange(where: string, before: readonly string[] = [], after: readonly string[] = []): LinesChange {
+  const explode = (lines: readonly string[]) => lines.flatMap((line) => {
+    const grant = GRANT_LINE.exec(line);
+    return grant ? grant[1].split(', ').map((privilege) => `${privilege} on ${grant[2]}`) : [line];
+  });
+  const { added, removed } = linesChange(where, explode(before), explode(after));
+  // Back together per object: `+ DELETE, INSERT on all tables in schema audit`.
+  const regroup = (lines: readonly string[]) => {
+    const byTarget = new Map<string, string[]>();
+    for (const line of lines) {
+      const grant = GRANT_LINE.exec(line);
+      const [privilege, target] = grant ? [grant[1], grant[2]] : ['', line];
+      if (!byTarget.has(target)) byTarget.set(target, []);
+      byTarget.get(target)!.push(privilege);
+    }
+    return [...byTarget].map(([target, privileges]) => (privileges[0] === '' ? target : `${privileges.join(', ')} on ${target}`));
+  };
+  return { where, added: regroup(added), removed: regroup(removed) };
+}
+
+const changed = (c: LinesChange) => c.added.length > 0 || c.removed.length > 0;
+
+/** Everything that differs in deployed access (and expiry) between two revisions. */
+export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDiff {
+  const a = base.access;
+  const b = head.access;
+  const gains: PersonChange[] = [];
+  const losses: PersonChange[] = [];
+  const tierChanges: PersonChange[] = [];
+  const abilities: LinesChange[] = [];
+  const scopes: LinesChange[] = [];
+  const perPerson: LinesChange[] = [];
+  const network: LinesChange[] = [];
+  const empty: DeployedDatabase = { people: {}, tiers: {}, scopes: [], perPerson: [], network: [] };
+
+  for (const database of keysOf(a.databases, b.databases)) {
+    const was = a.databases[database] ?? empty;
+    const is = b.databases[database] ?? empty;
+    for (const person of keysOf(was.people, is.people)) {
+      const from = was.people[person];
+      const to = is.people[person];
+      if (from === undefined) gains.push({ person, database, to });
+      else if (to === undefined) losses.push({ person, database, from });
+      else if (from !== to) tierChanges.push({ person, database, from, to });
+    }
+    for (const tier of keysOf(was.tiers, is.tiers)) {
+      abilities.push(privilegesChange(`${database} ${tier}`, was.tiers[tier], is.tiers[tier]));
+    }
+    scopes.push(linesChange(database, was.scopes, is.scopes));
+    perPerson.push(linesChange(database, was.perPerson, is.perPerson));
+    network.push(linesChange(database, was.network, is.network));
+  }
+
+  const expiryChanges = keysOf(Object.fromEntries(base.notes), Object.fromEntries(head.notes))
+    .filter((person) => base.notes.has(person) && head.notes.has(person))
+    .map((person) => ({ person, from: base.notes.get(person)!.expires, to: head.notes.get(person)!.expires }))
+    .filter((c) => c.from !== c.to);
+
+  const peopleWithAccess = (access: DeployedAccess) => new Set(Object.values(access.databases).flatMap((d) => Object.keys(d.people)));
+  const before = peopleWithAccess(a);
+  const after = peopleWithAccess(b);
+
+  const texts = (x: Readonly<Record<string, string>> = {}, y: Readonly<Record<string, string>> = {}): TextChange[] =>
+    keysOf(x, y)
+      .filter((where) => x[where] !== y[where])
+      .map((where) => ({ where, ...(x[where] !== undefined ? { before: x[where] } : {}), ...(y[where] !== undefined ? { after: y[where] } : {}) }));
+
+  return {
+    gains,
+    losses,
+    tierChanges,
+    expiryChanges,
+    databasesAdded: keysOf(b.databases).filter((k) => !a.databases[k]),
+    databasesRemoved: keysOf(a.databases).filter((k) => !b.databases[k]),
+    abilities: abilities.filter(changed),
+    scopes: scopes.filter(changed),
+    perPerson: perPerson.filter(changed),
+    network: network.filter(changed),
+    identityCenterMembers: linesChange('identity-center', a.identityCenter?.members, b.identityCenter?.members),
+    identityCenterAssignments: linesChange('identity-center', a.identityCenter?.assignments, b.identityCenter?.assignments),
+    policies: texts(a.identityCenter?.policies, b.identityCenter?.policies),
+    other: texts(a.other, b.other),
+    removedPeople: sorted([...before].filter((p) => !after.has(p))),
+    peopleBefore: before.size,
+  };
+}
+
+/** True when the two revisions deploy the same access and the same expiry days. */
+export function isUnchanged(diff: AccessDiff): boolean {
+  const lists = [
+    diff.gains, diff.losses, diff.tierChanges, diff.expiryChanges, diff.databasesAdded, diff.databasesRemoved,
+    diff.abilities, diff.scopes, diff.perPerson, diff.network, diff.policies, diff.other,
+  ];
+  return lists.every((l) => l.length === 0) && !changed(diff.identityCenterMembers) && !changed(diff.identityCenterAssignments);
+}
+
+/** How many removals a change may make before it needs an acknowledgement. */
+export interface RemovalGuardOptions {
+  /**
+   * People who may lose all their database access in one change.
+   * @default 3
+   */
+  readonly maxRemovedPeople?: number;
+}
+
+export const DEFAULT_MAX_REMOVED_PEOPLE = 3;
+
+/** A change that removes more than a review should take on trust. */
+export interface MassRemoval {
+  /** One sentence per reason, for the report's warning and validate's error. */
+  readonly reasons: readonly string[];
+  /**
+   * The acknowledgement that lets exactly this removal through: it names the count and a
+   * digest of who and what is removed, so an acknowledgement never covers a larger removal.
+   */
+  readonly acknowledgement: string;
+}
+
+/**
+ * A mass removal in `diff`, or undefined: more than `maxRemovedPeople` people losing all
+ * access, or a database key disappearing (renaming a key replaces its database and drops
+ * everyone's users on it).
+ */
+export function massRemoval(diff: AccessDiff, options: RemovalGuardOptions = {}): MassRemoval | undefined {
+  const max = options.maxRemovedPeople ?? DEFAULT_MAX_REMOVED_PEOPLE;
+  const reasons: string[] = [];
+  if (diff.removedPeople.length > max) {
+    reasons.push(`${diff.removedPeople.length} of ${diff.peopleBefore} people lose all database access (more than ${max}): ${diff.removedPeople.join(', ')}`);
+  }
+  for (const key of diff.databasesRemoved) {
+    reasons.push(`database key ${key} disappears: its database and users stacks would be destroyed (a renamed key is a new database)`);
+  }
+  if (reasons.length === 0) return undefined;
+  const digest = createHash('sha256')
+    .update(JSON.stringify({ people: diff.removedPeople, databases: diff.databasesRemoved }))
+    .digest('hex')
+    .slice(0, 8);
+  return { reasons, acknowledgement: `remove-${diff.removedPeople.length}-${diff.databasesRemoved.length}-${digest}` };
+}

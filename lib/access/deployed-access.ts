@@ -1,0 +1,332 @@
+import { byCodeUnit } from '../model/order';
+
+/**
+ * What a synthesized app deploys, as access: read from the stacks' Terraform JSON, not from
+ * users.ts, so the access report shows what `cdktf deploy` would do whatever produced it
+ * (a users.ts entry, a schema in config.ts, a privilege in the tier table, a module change).
+ * Every resource of the users and Identity Center stacks is either understood here or listed
+ * under `other` with its configuration: nothing a stack declares goes unreported.
+ */
+
+/** A synthesized stack's Terraform JSON (`cdk.tf.json`). */
+export interface StackJson {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
+  readonly locals?: Readonly<Record<string, unknown>>;
+  readonly [key: string]: unknown;
+}
+
+export interface DeployedDatabase {
+  /** Person → tier (the tier role's name when it is not one of ours), sorted by person. */
+  readonly people: Readonly<Record<string, string>>;
+  /** Tier → what it can do, one sorted line per grant or membership. */
+  readonly tiers: Readonly<Record<string, readonly string[]>>;
+  /** Where the tiers reach: `schema <name>` (PostgreSQL) or `database <name>` (MySQL), sorted. */
+  readonly scopes: readonly string[];
+  /** What every person's own database user is, with `<person>` and `<tier>` for the parts that vary. */
+  readonly perPerson: readonly string[];
+  /** Who can reach the engine port, and the instance settings that decide how. */
+  readonly network: readonly string[];
+}
+
+export interface DeployedIdentityCenter {
+  /** Members of the access group, sorted. */
+  readonly members: readonly string[];
+  /** Policy label → the policy document, formatted for a line diff. */
+  readonly policies: Readonly<Record<string, string>>;
+  /** `permission set → account` lines, sorted. */
+  readonly assignments: readonly string[];
+}
+
+export interface DeployedAccess {
+  /** Database key → what its users stack grants (and its database stack exposes). */
+  readonly databases: Readonly<Record<string, DeployedDatabase>>;
+  readonly identityCenter?: DeployedIdentityCenter;
+  /** `<stack> <type>.<path>` → configuration of every resource not modelled above. */
+  readonly other: Readonly<Record<string, string>>;
+}
+
+type Body = Readonly<Record<string, unknown>>;
+
+/** One resource instance: a `for_each` resource yields one per key, with `each` resolved. */
+interface Instance {
+  readonly type: string;
+  /** The construct path inside the stack (`access/tier-read`), stable across synths. */
+  readonly path: string;
+  readonly body: Body;
+  /** The `for_each` key, when the resource has one (the person, in users stacks). */
+  readonly each?: string;
+}
+
+/** The deployed access of an app, from its stacks by stack name (`users-orders`, …). */
+export function deployedAccess(stacks: Readonly<Record<string, StackJson>>): DeployedAccess {
+  const databases: Record<string, DeployedDatabase> = {};
+  const other: Record<string, string> = {};
+  let identityCenter: DeployedIdentityCenter | undefined;
+  for (const name of Object.keys(stacks).sort(byCodeUnit)) {
+    const stack = stacks[name];
+    if (name.startsWith('users-')) {
+      const key = name.slice('users-'.length);
+      databases[key] = { ...usersStackAccess(name, stack, other), network: networkOf(stacks[`database-${key}`]) };
+    } else if (name === 'identity-center' || name.startsWith('connect-policy-')) {
+      identityCenter = mergeIdentityCenter(identityCenter, identityCenterAccess(name, stack, other));
+    }
+  }
+  return { databases, ...(identityCenter ? { identityCenter } : {}), other };
+}
+
+/** Terraform's `${type.name.attr}` reference to another resource of the same stack. */
+const REFERENCE = /^\$\{([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)\}$/;
+
+function instancesOf(stack: StackJson): Instance[] {
+  const out: Instance[] = [];
+  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
+    for (const [name, raw] of Object.entries(byName)) {
+      const { '//': meta, for_each: forEach, depends_on: _dependsOn, ...body } = raw;
+      const path = (meta as { metadata?: { path?: string } } | undefined)?.metadata?.path?.split('/').slice(1).join('/') ?? name;
+      // References to other resources become the value they name, so a line reads `iam_read`, not a token.
+      const resolved = resolveReferences(body, stack) as Body;
+      const map = forEachMap(forEach, stack.locals ?? {});
+      if (map === undefined) {
+        out.push({ type, path, body: resolved });
+        continue;
+      }
+      for (const [key, value] of Object.entries(map)) {
+        out.push({ type, path, body: substituteEach(resolved, key, value) as Body, each: key });
+      }
+    }
+  }
+  return out;
+}
+
+function forEachMap(forEach: unknown, locals: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+  if (forEach === undefined) return undefined;
+  const local = typeof forEach === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(forEach) : null;
+  const map = local ? locals[local[1]] : forEach;
+  return typeof map === 'object' && map !== null ? (map as Record<string, unknown>) : { [String(forEach)]: String(forEach) };
+}
+
+function resolveReferences(value: unknown, stack: StackJson): unknown {
+  if (typeof value === 'string') {
+    const ref = REFERENCE.exec(value);
+    const target = ref ? stack.resource?.[ref[1]]?.[ref[2]]?.[ref[3]] : undefined;
+    return typeof target === 'string' && !target.includes('${') ? target : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, stack));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, stack)]));
+  }
+  return value;
+}
+
+function substituteEach(value: unknown, key: string, eachValue: unknown): unknown {
+  if (value === '${each.key}') return key;
+  if (value === '${each.value}') return eachValue;
+  if (Array.isArray(value)) return value.map((v) => substituteEach(v, key, eachValue));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEach(v, key, eachValue)]));
+  }
+  return value;
+}
+
+/** Resource configuration as canonical text (sorted keys, one per line), for `other`. */
+function canonical(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (typeof v === 'object' && v !== null) {
+      return Object.fromEntries(Object.keys(v).sort(byCodeUnit).map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value), null, 2);
+}
+
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const privilegesOf = (body: Body) => [...list(body.privileges)].sort(byCodeUnit).join(', ');
+const grantOption = (body: Body) => (body.with_grant_option === true || body.grant_option === true ? ' with grant option' : '');
+const adminOption = (body: Body) => (body.with_admin_option === true || body.admin_option === true ? ' with admin option' : '');
+
+/** Role attributes of a PostgreSQL role that widen what it can do (false or absent is the safe default). */
+const PG_ROLE_FLAGS: readonly [string, string][] = [
+  ['superuser', 'superuser'], ['create_database', 'can create databases'], ['create_role', 'can create roles'],
+  ['replication', 'can replicate'], ['bypass_row_level_security', 'bypasses row-level security'],
+];
+
+function usersStackAccess(stackName: string, stack: StackJson, other: Record<string, string>): Omit<DeployedDatabase, 'network'> {
+  const instances = instancesOf(stack);
+  // Tier roles: `access/tier-<tier>` in the module; their names label everything that reaches them.
+  const tierOfRole = new Map<string, string>();
+  for (const i of instances) {
+    const tier = /(?:^|\/)tier-([\w-]+)$/.exec(i.path)?.[1];
+    if (tier && i.each === undefined && (i.type === 'postgresql_role' || i.type === 'mysql_role')) tierOfRole.set(String(i.body.name), tier);
+  }
+  const label = (role: string) => tierOfRole.get(role) ?? role;
+
+  const tiers = new Map<string, Set<string>>();
+  const addTo = (role: string, line: string) => {
+    const name = label(role);
+    if (!tiers.has(name)) tiers.set(name, new Set());
+    tiers.get(name)!.add(line);
+  };
+  const scopes = new Set<string>();
+  const people = new Map<string, Set<string>>();
+  const perPerson = new Set<string>();
+  const personLine = (person: string, line: string) => {
+    if (!people.has(person)) people.set(person, new Set());
+    for (const [role, tier] of tierOfRole) {
+      if (line === `member of ${role}`) {
+        people.get(person)!.add(tier);
+        line = 'member of <tier>';
+      }
+    }
+    perPerson.add(line);
+  };
+
+  for (const i of instances) {
+    const b = i.body;
+    const lines = describeUsersResource(i);
+    if (lines === undefined) {
+      other[`${stackName} ${i.type}.${i.path}${i.each !== undefined ? `["${i.each}"]` : ''}`] = canonical(b);
+      continue;
+    }
+    if ((i.type === 'postgresql_grant' || i.type === 'postgresql_default_privileges') && typeof b.schema === 'string') scopes.add(`schema ${b.schema}`);
+    if (i.type === 'postgresql_schema') scopes.add(`schema ${String(b.name)}`);
+    if (i.type === 'mysql_grant' && b.role !== undefined && typeof b.database === 'string' && b.database !== '*') scopes.add(`database ${b.database}`);
+    if (i.each !== undefined) {
+      for (const line of lines.lines) personLine(i.each, line);
+    } else if (lines.role !== undefined) {
+      for (const line of lines.lines) addTo(lines.role, line);
+    }
+  }
+
+  const peopleByName: Record<string, string> = {};
+  for (const person of [...people.keys()].sort(byCodeUnit)) {
+    const held = [...people.get(person)!].sort(byCodeUnit);
+    peopleByName[person] = held.length > 0 ? held.join(' + ') : '(no tier)';
+  }
+  const tierLines: Record<string, string[]> = {};
+  for (const name of [...tiers.keys()].sort(byCodeUnit)) tierLines[name] = [...tiers.get(name)!].sort(byCodeUnit);
+  return { people: peopleByName, tiers: tierLines, scopes: [...scopes].sort(byCodeUnit), perPerson: [...perPerson].sort(byCodeUnit) };
+}
+
+/**
+ * A users-stack resource as access lines, and the role they belong to (absent for a
+ * per-person resource: its lines belong to the `for_each` key). Undefined when the
+ * resource is not one this model knows: the caller lists it whole.
+ */
+function describeUsersResource(i: Instance): { role?: string; lines: string[] } | undefined {
+  const b = i.body;
+  switch (i.type) {
+    case 'postgresql_role': {
+      const lines = list(b.roles).map((r) => `member of ${r}`);
+      if (b.login === true) lines.push('can log in');
+      if (b.inherit === false) lines.push('does not inherit');
+      for (const [flag, words] of PG_ROLE_FLAGS) if (b[flag] === true) lines.push(words);
+      if (typeof b.password === 'string' || typeof b.password_wo === 'string') lines.push('has a password');
+      if (i.each !== undefined && b.name !== i.each) lines.push(`named ${String(b.name)}`);
+      return { role: String(b.name), lines };
+    }
+    case 'postgresql_grant': {
+      const on = b.object_type === 'database'
+        ? `database ${String(b.database)}`
+        : b.object_type === 'schema'
+          ? `schema ${String(b.schema)}`
+          : `${list(b.objects).length > 0 ? list(b.objects).join(', ') : `all ${String(b.object_type)}s`} in schema ${String(b.schema)}`;
+      const columns = list(b.columns).length > 0 ? ` (columns ${list(b.columns).join(', ')})` : '';
+      return { role: String(b.role), lines: [`${privilegesOf(b)} on ${on}${columns}${grantOption(b)}`] };
+    }
+    case 'postgresql_default_privileges':
+      return {
+        role: String(b.role),
+        lines: [`${privilegesOf(b)} on ${String(b.object_type)}s created later in schema ${String(b.schema ?? '(any)')} by ${String(b.owner)}${grantOption(b)}`],
+      };
+    case 'postgresql_grant_role':
+      return { role: String(b.role), lines: [`member of ${String(b.grant_role)}${adminOption(b)}`] };
+    case 'postgresql_schema':
+      // A schema's owner or policy blocks grant access: such a schema is listed whole.
+      return b.owner === undefined && b.policy === undefined ? { lines: [] } : undefined;
+    case 'mysql_role':
+      return { role: String(b.name), lines: [] };
+    case 'mysql_grant': {
+      const who = i.each !== undefined ? undefined : String(b.role ?? `${String(b.user)}@${String(b.host ?? '%')}`);
+      const lines = list(b.roles).map((r) => `member of ${r}`);
+      if (list(b.privileges).length > 0) lines.push(`${privilegesOf(b)} on ${String(b.database)}.${String(b.table ?? '*')}${grantOption(b)}`);
+      if (i.each !== undefined && b.user !== i.each) lines.push(`for user ${String(b.user)}`);
+      return { ...(who !== undefined ? { role: who } : {}), lines };
+    }
+    case 'mysql_user':
+      if (i.each === undefined) return undefined;
+      return {
+        lines: [`user ${b.user === i.each ? '<person>' : String(b.user)}@${String(b.host ?? 'localhost')}, ${String(b.auth_plugin ?? 'password')} login, TLS ${String(b.tls_option ?? 'NONE')}`],
+      };
+    case 'mysql_default_roles':
+      return { lines: list(b.roles).map((r) => `default role ${r}`) };
+    default:
+      return undefined;
+  }
+}
+
+/** Ingress rules and the instance settings that decide who reaches the engine port. */
+function networkOf(stack: StackJson | undefined): string[] {
+  if (!stack) return [];
+  const lines: string[] = [];
+  for (const i of instancesOf(stack)) {
+    const b = i.body;
+    if (i.type === 'aws_vpc_security_group_ingress_rule') {
+      const from = b.cidr_ipv4 ?? b.cidr_ipv6 ?? b.referenced_security_group_id ?? b.prefix_list_id;
+      lines.push(`${String(b.ip_protocol)} ${String(b.from_port)}-${String(b.to_port)} from ${String(from)}`);
+    } else if (i.type === 'aws_db_instance' || i.type === 'aws_rds_cluster' || i.type === 'aws_rds_cluster_instance') {
+      if (b.publicly_accessible === true) lines.push(`${i.path}: publicly accessible`);
+      if (i.type !== 'aws_rds_cluster_instance' && b.iam_database_authentication_enabled !== true) lines.push(`${i.path}: IAM database authentication off`);
+    } else if (i.type === 'aws_security_group_rule' || i.type === 'aws_security_group') {
+      if (i.type === 'aws_security_group_rule' || list(b.ingress).length > 0) lines.push(`${i.type}.${i.path}: ${canonical(b)}`);
+    }
+  }
+  return lines.sort(byCodeUnit);
+}
+
+function identityCenterAccess(stackName: string, stack: StackJson, other: Record<string, string>): DeployedIdentityCenter {
+  const members = new Set<string>();
+  const policies: Record<string, string> = {};
+  const assignments: string[] = [];
+  for (const i of instancesOf(stack)) {
+    const b = i.body;
+    if (i.type === 'aws_identitystore_group_membership' && i.each !== undefined) {
+      members.add(i.each);
+    } else if (i.type === 'aws_ssoadmin_permission_set_inline_policy' || i.type === 'aws_iam_policy') {
+      const document = String(b.inline_policy ?? b.policy);
+      policies[`${stackName} ${i.type === 'aws_iam_policy' ? `policy ${String(b.name)}` : 'permission set inline policy'}`] = formatPolicy(document);
+    } else if (i.type === 'aws_ssoadmin_account_assignment') {
+      assignments.push(`${String(b.principal_type)} → ${String(b.target_type)} ${String(b.target_id)}`);
+    } else {
+      other[`${stackName} ${i.type}.${i.path}${i.each !== undefined ? `["${i.each}"]` : ''}`] = canonical(b);
+    }
+  }
+  return { members: [...members].sort(byCodeUnit), policies, assignments: assignments.sort(byCodeUnit) };
+}
+
+/** A cross-stack reference cdktf writes for a value of another stack (a database's resource id). */
+const CROSS_STACK = /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-[\w-]*?(cluster_resource_id|resource_id|arn)\}/g;
+
+/**
+ * A policy document indented one key per line, so a change diffs line by line, with
+ * cross-stack references as `<resource_id of database-orders>` and Terraform's `$${` escape
+ * as the `${` IAM sees.
+ */
+function formatPolicy(document: string): string {
+  let text: string;
+  try {
+    text = JSON.stringify(JSON.parse(document), null, 2);
+  } catch {
+    text = document;
+  }
+  return text.replace(CROSS_STACK, '<$2 of $1>').replace(/\$\$\{/g, '${');
+}
+
+function mergeIdentityCenter(a: DeployedIdentityCenter | undefined, b: DeployedIdentityCenter): DeployedIdentityCenter {
+  if (!a) return b;
+  return {
+    members: [...new Set([...a.members, ...b.members])].sort(byCodeUnit),
+    policies: { ...a.policies, ...b.policies },
+    assignments: [...a.assignments, ...b.assignments].sort(byCodeUnit),
+  };
+}

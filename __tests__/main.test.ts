@@ -53,6 +53,17 @@ describe('main.ts as cdktf runs it', () => {
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
   });
 
+  test('fails when users.ts is code, naming the line, and never runs it', () => {
+    const dir = projectCopy(`import * as fs from 'fs';
+RegExp.prototype.test = () => true;
+fs.writeFileSync('ran.txt', 'users.ts ran');
+export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", access: { orders: 'admin' } }];`);
+    const check = run(dir, 'cli/validate/main.ts');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/users\.ts must be plain data[^]*users\.ts:1:1: an import that loads code[^]*users\.ts:2:1: only `export const users = \[ … \];`[^]*users\.ts:4:35: an expression is code, not a value/);
+    expect(fs.existsSync(path.join(dir, 'ran.txt'))).toBe(false);
+  });
+
   test('npm run validate fails on an expired entry that synth would drop', () => {
     const dir = projectCopy(`
       export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];`);

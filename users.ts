@@ -5,7 +5,8 @@
  *
  * `username` is your IAM Identity Center user name, exactly (it is case-sensitive).
  * Tiers: read (SELECT), write (read + INSERT/UPDATE/DELETE), admin (write + DDL).
- * `expires` (YYYY-MM-DD, UTC) is the last day of access.
+ * `expires` ends access: a last day '2027-03-31' (through the end of that day, UTC) or a UTC time
+ * '2027-03-31T18:00Z'. More than a year ahead needs `expiresBeyondHorizon: '<why>'`.
  */
 import type { DatabaseKey } from './config';
 import type { UserEntry } from './lib/model/types';
@@ -20,6 +21,7 @@ export const users: readonly UserEntry<DatabaseKey>[] = [
     displayName: 'Erin (contractor)',
     access: { sandbox: 'read' },
     expires: '2030-06-30',
+    expiresBeyondHorizon: 'Audit of a multi-year migration, contract SEC-19',
     reason: 'Migration audit, SEC-19',
   },
 ];

@@ -24,9 +24,26 @@ export function parseDay(value: string): Date | undefined {
   return day.toISOString().slice(0, 10) === value ? day : undefined;
 }
 
-/** True when a `YYYY-MM-DD` last day of access is before today (UTC). */
+/** An instant to the minute (or second) in UTC, written with `Z`: `2026-12-01T18:00Z`. */
+const UTC_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/;
+
+/**
+ * When access given by `expires` ends (exclusive), or undefined when it is neither form:
+ * a day `YYYY-MM-DD` lasts to the end of that day, UTC (the next midnight); a time
+ * `YYYY-MM-DDTHH:MMZ` (seconds optional) ends at that instant.
+ */
+export function expiryEnd(expires: string): Date | undefined {
+  const day = parseDay(expires);
+  if (day) return new Date(day.getTime() + 24 * 60 * 60 * 1000);
+  const m = UTC_TIME.exec(expires);
+  if (!m || !parseDay(m[1])) return undefined;
+  const [hours, minutes, seconds] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  return new Date(parseDay(m[1])!.getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000);
+}
+
+/** True when access given by `expires` (a day or a UTC time, see expiryEnd) has ended at `now`. */
 export function hasExpired(expires: string, now: Date): boolean {
-  const lastDay = parseDay(expires);
-  if (!lastDay) return false;
-  return now.getTime() >= lastDay.getTime() + 24 * 60 * 60 * 1000;
+  const end = expiryEnd(expires);
+  return end !== undefined && now.getTime() >= end.getTime();
 }

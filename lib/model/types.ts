@@ -24,11 +24,17 @@ export interface UserEntry<K extends string = string> {
    */
   readonly displayName?: string;
   /**
-   * Last day of access, `YYYY-MM-DD` (UTC, inclusive). From the next day on the
-   * entry grants nothing.
+   * When access ends: a last day `YYYY-MM-DD` (UTC, inclusive: from the next midnight UTC the
+   * entry grants nothing), or a UTC time `YYYY-MM-DDTHH:MMZ` (it grants nothing from then).
+   * At most `expiryHorizonDays` ahead unless `expiresBeyondHorizon` says why.
    * @default - access does not expire
    */
   readonly expires?: string;
+  /**
+   * Why `expires` lies beyond the horizon (config.ts `expiryHorizonDays`), for reviewers.
+   * @default - expires must be within the horizon
+   */
+  readonly expiresBeyondHorizon?: string;
   /**
    * Why this person has access: a ticket or a sentence, for reviewers.
    * @default - none
@@ -208,4 +214,9 @@ export interface AppConfig {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** @default - no Identity Center stack */
   readonly identityCenter?: IdentityCenterConfig;
+  /**
+   * How many days ahead a users.ts `expires` may lie; an entry beyond needs `expiresBeyondHorizon`.
+   * @default 365
+   */
+  readonly expiryHorizonDays?: number;
 }

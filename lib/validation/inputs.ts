@@ -45,7 +45,13 @@ export function validateInputs(input: ComposeInput): ValidInputs {
       .map(([key, c]) => [c.username as string, `databases.${key}.connection.username or ${envPrefix(key)}USERNAME`]),
   );
   const validated = attempt(() =>
-    validateUsers(input.users, { databases: input.config?.databases ?? {}, now: input.now, onExpired: input.onExpired, loginNames }),
+    validateUsers(input.users, {
+      databases: input.config?.databases ?? {},
+      now: input.now,
+      onExpired: input.onExpired,
+      loginNames,
+      expiryHorizonDays: input.config?.expiryHorizonDays,
+    }),
   );
   if (!connections || !validated) throw new ValidationError(failures.join('\n\n'));
   return { config: input.config, connections, validated };

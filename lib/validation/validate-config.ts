@@ -57,6 +57,10 @@ export function validateConfig(
     checkDatabase(key, db, environments, problems);
   }
   if (config?.identityCenter !== undefined) checkIdentityCenter(config.identityCenter, problems);
+  const horizon = config?.expiryHorizonDays;
+  if (horizon !== undefined && !(Number.isInteger(horizon) && horizon >= 1 && horizon <= 3650)) {
+    problems.add('expiryHorizonDays', `must be a whole number of days from 1 to 3650, got ${show(horizon)}; e.g. 365`);
+  }
   const connections = connectionOverrides(databases, env, problems);
   problems.throwIfAny();
   return connections;

@@ -1,4 +1,4 @@
-import { hasExpired, parseDay } from '../model/clock';
+import { expiryEnd, hasExpired, parseDay } from '../model/clock';
 import { DATABASE_DEFAULTS } from '../model/defaults';
 import { byCodeUnit, sortedEntries } from '../model/order';
 import { tierRoleName } from '../model/tiers';
@@ -51,9 +51,12 @@ const RESERVED_BY_ENGINE: Readonly<Record<EngineFamily, readonly ReservedRule[]>
 };
 
 /** Characters a reviewer reads in one table cell: a name, and a ticket or a sentence. */
-export const FREE_TEXT_LIMITS = { displayName: 100, reason: 300 } as const;
+export const FREE_TEXT_LIMITS = { displayName: 100, reason: 300, expiresBeyondHorizon: 300 } as const;
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(['username', 'access', 'displayName', 'expires', 'reason']);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['username', 'access', 'displayName', 'expires', 'expiresBeyondHorizon', 'reason']);
+
+/** How far ahead `expires` may be without `expiresBeyondHorizon`, unless config.ts says otherwise. */
+export const DEFAULT_EXPIRY_HORIZON_DAYS = 365;
 
 export interface ValidateUsersOptions {
   /** The databases users may refer to, by key. */
@@ -73,6 +76,11 @@ export interface ValidateUsersOptions {
    * @default "drop"
    */
   readonly onExpired?: 'drop' | 'error';
+  /**
+   * How many days ahead `expires` may be; an entry beyond says why in `expiresBeyondHorizon`.
+   * @default 365
+   */
+  readonly expiryHorizonDays?: number;
 }
 
 /** A person with at least one database, as the stacks consume them. */
@@ -97,7 +105,6 @@ export interface ValidatedUsers {
  */
 export function validateUsers(users: unknown, options: ValidateUsersOptions): ValidatedUsers {
   const problems = new Problems('users.ts');
-  const onExpired = options.onExpired ?? 'drop';
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
   const active: ActiveUser[] = [];
   const expired: string[] = [];
@@ -150,23 +157,13 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
         firstByFoldedName.set(folded, { index, username: name });
       }
     }
-    for (const field of ['displayName', 'reason'] as const) {
+    for (const field of ['displayName', 'reason', 'expiresBeyondHorizon'] as const) {
       const value = entry[field];
       const problem = value === undefined ? undefined : freeTextProblem(value, FREE_TEXT_LIMITS[field]);
       if (problem) problems.add(where, `${field} ${show(value)} ${problem}; remove it or fill it in`);
     }
 
-    let isExpired = false;
-    if (entry.expires !== undefined) {
-      if (typeof entry.expires !== 'string' || !parseDay(entry.expires)) {
-        problems.add(where, `expires must be a real day written YYYY-MM-DD, got ${show(entry.expires)}; e.g. '2027-03-31'`);
-      } else if (hasExpired(entry.expires, options.now)) {
-        if (onExpired === 'error') {
-          problems.add(where, `access expired after ${entry.expires} (today is ${options.now.toISOString().slice(0, 10)}); remove the entry or move expires to a future day`);
-        }
-        isExpired = true;
-      }
-    }
+    const isExpired = checkExpiry(entry, where, options, problems);
 
     if (problems.count > problemsBefore || name === undefined) return;
     if (isExpired) {
@@ -187,6 +184,42 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
     active: active.sort((a, b) => byCodeUnit(a.username, b.username)),
     expired: expired.sort(byCodeUnit),
   };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Checks `expires` (a day, or a UTC time with `Z`), its horizon and the override; returns
+ * whether the entry has expired (dropped, or an error when the check is strict).
+ */
+function checkExpiry(entry: Partial<UserEntry>, where: string, options: ValidateUsersOptions, problems: Problems): boolean {
+  const { expires } = entry;
+  if (expires === undefined) {
+    if (entry.expiresBeyondHorizon !== undefined) problems.add(where, 'expiresBeyondHorizon without expires; remove it, or set expires');
+    return false;
+  }
+  const end = typeof expires === 'string' ? expiryEnd(expires) : undefined;
+  if (end === undefined) {
+    const noZone = typeof expires === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2})?$/.test(expires);
+    problems.add(where, noZone
+      ? `expires ${show(expires)} is ambiguous or not UTC; write the time in UTC with Z, e.g. '${expires.slice(0, 10)}T${expires.slice(11, 16)}Z', or a day alone ('${expires.slice(0, 10)}', the end of that day, UTC)`
+      : `expires must be a real day YYYY-MM-DD (the end of that day, UTC) or a UTC time YYYY-MM-DDTHH:MMZ, got ${show(expires)}; e.g. '2027-03-31' or '2027-03-31T18:00Z'`);
+    return false;
+  }
+  const horizonDays = options.expiryHorizonDays ?? DEFAULT_EXPIRY_HORIZON_DAYS;
+  // The last day may be at most `horizonDays` after today (UTC): its end is the midnight after.
+  const startOfToday = Math.floor(options.now.getTime() / DAY_MS) * DAY_MS;
+  if (end.getTime() > startOfToday + (horizonDays + 1) * DAY_MS && entry.expiresBeyondHorizon === undefined) {
+    problems.add(where, `expires ${show(expires)} is more than ${horizonDays} days ahead; bring it closer, or say why in expiresBeyondHorizon: '…'`);
+  }
+  if (!hasExpired(expires as string, options.now)) return false;
+  if ((options.onExpired ?? 'drop') === 'error') {
+    const today = options.now.toISOString();
+    problems.add(where, parseDay(expires as string)
+      ? `access expired after ${expires} (today is ${today.slice(0, 10)}); remove the entry or move expires to a future day`
+      : `access ended at ${expires} (it is now ${today.slice(0, 16)}Z); remove the entry or move expires later`);
+  }
+  return true;
 }
 
 interface Fleet {

@@ -24,6 +24,11 @@ describe('validateConfig', () => {
       .toThrow(message);
   });
 
+  test.each([0, 2.5, 9999, '365'])('fails when expiryHorizonDays is %j', (days) => {
+    expect(() => validateConfig(broken((c) => Object.assign(c, { expiryHorizonDays: days }))))
+      .toThrow(/expiryHorizonDays: must be a whole number of days from 1 to 3650, got .*; e\.g\. 365/);
+  });
+
   test('fails when the engine is unknown', () => {
     expect(() => validateConfig(broken((c) => { c.databases.pg.engine = 'oracle-ee'; }))).toThrow(/engine "oracle-ee" is not supported/);
   });

@@ -117,8 +117,45 @@ describe('validateUsers', () => {
     expect(() => check([{ username: 'zoe', access: {} }])).toThrow(/access is empty/);
   });
 
-  test.each(['2026-13-01', '2026-02-30', '31/12/2026', 20261231])('fails when an expiry date is malformed: %j', (expires) => {
-    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires }])).toThrow(/expires must be a real day written YYYY-MM-DD/);
+  test.each(['2026-13-01', '2026-02-30', '31/12/2026', 20261231, '2026-07-01T24:00Z', '2026-07-01T18Z'])('fails when an expiry date is malformed: %j', (expires) => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires }]))
+      .toThrow(/expires must be a real day YYYY-MM-DD \(the end of that day, UTC\) or a UTC time YYYY-MM-DDTHH:MMZ/);
+  });
+
+  test.each(['2026-07-01T18:00', '2026-07-01 18:00', '2026-07-01T18:00+02:00'])('fails when an expiry time has no zone or is not UTC: %j', (expires) => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires }]))
+      .toThrow(/expires "2026-07-01.18:00.*" is ambiguous or not UTC; write the time in UTC with Z, e.g. '2026-07-01T18:00Z', or a day alone/);
+  });
+
+  test('an expiry time ends access at that instant, to the minute', () => {
+    const at = (expires: string) => check([{ username: 'zoe', access: { pg: 'read' }, expires }]);
+    // NOW is 2026-06-15T12:00Z.
+    expect(at('2026-06-15T12:01Z').active).toHaveLength(1);
+    expect(at('2026-06-15T12:00Z').expired).toEqual(['zoe']);
+    expect(at('2026-06-15T11:59:59Z').expired).toEqual(['zoe']);
+  });
+
+  test('fails when an expiry time has passed and the check is strict, saying when', () => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires: '2026-06-15T09:30Z' }], 'error'))
+      .toThrow(/users\[0\] \("zoe"\): access ended at 2026-06-15T09:30Z \(it is now 2026-06-15T12:00Z\); remove the entry or move expires later/);
+  });
+
+  test('fails when expires is more than the horizon ahead, unless the entry says why', () => {
+    const far = { username: 'zoe', access: { pg: 'read' }, expires: '2027-06-16' };
+    expect(() => check([far])).toThrow(/users\[0\] \("zoe"\): expires "2027-06-16" is more than 365 days ahead; bring it closer, or say why in expiresBeyondHorizon/);
+    expect(check([{ ...far, expires: '2027-06-15' }]).active).toHaveLength(1);
+    expect(check([{ ...far, expires: '2027-06-15T23:59Z' }]).active).toHaveLength(1);
+    expect(() => check([{ ...far, expires: '2027-06-16T00:01Z' }])).toThrow(/more than 365 days ahead/);
+    expect(check([{ ...far, expiresBeyondHorizon: 'Two-year contract, HR-7' }]).active).toHaveLength(1);
+    const horizon = (days: number) => validateUsers([far], { databases: fleet.databases, now: NOW, expiryHorizonDays: days });
+    expect(() => horizon(30)).toThrow(/more than 30 days ahead/);
+    expect(horizon(400).active).toHaveLength(1);
+  });
+
+  test('fails when expiresBeyondHorizon has no expires, or hides characters', () => {
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expiresBeyondHorizon: 'x' }])).toThrow(/expiresBeyondHorizon without expires/);
+    expect(() => check([{ username: 'zoe', access: { pg: 'read' }, expires: '2026-07-01', expiresBeyondHorizon: 'a\u202eb' }]))
+      .toThrow(/expiresBeyondHorizon "a\u202eb"/);
   });
 
   test.each([

@@ -40,19 +40,31 @@ export class AccessGroup extends Construct {
         }).groupId;
 
     if (props.usernames.length === 0) return;
-    const directory = new DataAwsIdentitystoreUsers(this, 'users', { identityStoreId: props.identityStoreId });
+    // One membership resource for everyone, keyed by username.
+    const members = forEachMap(this, 'member_names', Object.fromEntries(props.usernames.map((u) => [u, u])));
+    const namesLocal = this.node.findChild('member_names') as TerraformLocal;
+    const missing = `setsubtract(keys(local.${namesLocal.friendlyUniqueId}), self.users[*].user_name)`;
+    const directory = new DataAwsIdentitystoreUsers(this, 'users', {
+      identityStoreId: props.identityStoreId,
+      lifecycle: {
+        // Checked right after the directory is read, before any membership is planned: one plan
+        // error naming every missing person, instead of `Invalid index` on the first.
+        postcondition: [{
+          condition: `\${length(${missing}) == 0}`,
+          errorMessage: `Not in the IAM Identity Center identity store: \${join(", ", sort(${missing}))}. Create each person in Identity Center first (the user name must match users.ts exactly, case included), then deploy again.`,
+        }],
+      },
+    });
     const userIds = new TerraformLocal(
       this,
       'user_ids_by_name',
       TerraformIterator.fromList(directory.users).forExpressionForMap('val.user_name', 'val.user_id'),
     );
-    // One membership resource for everyone, keyed by username.
-    const members = forEachMap(this, 'member_names', Object.fromEntries(props.usernames.map((u) => [u, u])));
     new IdentitystoreGroupMembership(this, 'members', {
       forEach: members,
       identityStoreId: props.identityStoreId,
       groupId: this.groupId,
-      // An index, not lookup(): a name missing from the identity store fails the plan loudly.
+      // An index, not lookup(): should the postcondition above ever be bypassed, a missing name still fails the plan.
       memberId: `\${local.${userIds.friendlyUniqueId}[each.key]}`,
     });
   }

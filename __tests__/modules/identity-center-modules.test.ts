@@ -35,6 +35,18 @@ describe('AccessGroup', () => {
     });
   });
 
+  test('fails the plan naming every person the identity store lacks, before any membership is planned', () => {
+    const out = JSON.parse(Testing.synthScope((scope) => {
+      new AccessGroup(scope, 'group', { identityStoreId: 'd-1234567890', name: 'db-people', usernames: ['ann', 'ben'] });
+    }));
+    const [directory] = Object.values(out.data.aws_identitystore_users) as { lifecycle: { postcondition: unknown[] } }[];
+    const missing = String.raw`setsubtract\(keys\(local\.group_member_names_[0-9A-F]+\), self\.users\[\*\]\.user_name\)`;
+    expect(directory.lifecycle.postcondition).toEqual([{
+      condition: expect.stringMatching(new RegExp(String.raw`^\$\{length\(${missing}\) == 0\}$`)),
+      error_message: expect.stringMatching(new RegExp(String.raw`^Not in the IAM Identity Center identity store: \$\{join\(", ", sort\(${missing}\)\)\}\. Create each person in Identity Center first`)),
+    }]);
+  });
+
   test('with nobody, lists no users', () => {
     const out = JSON.parse(Testing.synthScope((scope) => {
       new AccessGroup(scope, 'group', { identityStoreId: 'd-1234567890', name: 'db-people', usernames: [] });

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { simpleGit } from 'simple-git';
 import { PersonNotes, RevisionAccess } from '../../lib/access/access-diff';
-import { deployedAccess, StackJson } from '../../lib/access/deployed-access';
+import { deployedAccess } from '../../lib/access/deployed-access';
+import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
 import { readUsersFile } from '../../lib/validation/data-file';
 
 /** A failure whose message is for the person running the command (no stack trace). */
@@ -63,10 +64,7 @@ export async function synthesize(dir: string): Promise<Record<string, StackJson>
     }).catch((error: { stderr?: string; message: string }) => {
       throw new CommandError(`synth failed:\n${(error.stderr || error.message).trim()}`);
     });
-    const stacksDir = path.join(outdir, 'stacks');
-    return Object.fromEntries(
-      fs.readdirSync(stacksDir).map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, 'cdk.tf.json'), 'utf8')) as StackJson]),
-    );
+    return readSynthesizedStacks(outdir);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { byCodeUnit } from '../model/order';
+import { forEachValue, StackJson } from '../terraform/synthesized';
 
 /**
  * What a synthesized app deploys, as access: read from the stacks' Terraform JSON, not from
@@ -7,13 +8,6 @@ import { byCodeUnit } from '../model/order';
  * Every resource of the users and Identity Center stacks is either understood here or listed
  * under `other` with its configuration: nothing a stack declares goes unreported.
  */
-
-/** A synthesized stack's Terraform JSON (`cdk.tf.json`). */
-export interface StackJson {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-  readonly locals?: Readonly<Record<string, unknown>>;
-  readonly [key: string]: unknown;
-}
 
 export interface DeployedDatabase {
   /** Person → tier (the tier role's name when it is not one of ours), sorted by person. */
@@ -98,46 +92,41 @@ function instancesOf(stack: StackJson): Instance[] {
   return out;
 }
 
+/** The `for_each` map of a resource; an expression it cannot resolve counts as one instance keyed by its text. */
 function forEachMap(forEach: unknown, locals: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
   if (forEach === undefined) return undefined;
-  const local = typeof forEach === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(forEach) : null;
-  const map = local ? locals[local[1]] : forEach;
+  const map = forEachValue(forEach, locals);
   return typeof map === 'object' && map !== null ? (map as Record<string, unknown>) : { [String(forEach)]: String(forEach) };
 }
 
-function resolveReferences(value: unknown, stack: StackJson): unknown {
-  if (typeof value === 'string') {
-    const ref = REFERENCE.exec(value);
-    const target = ref ? stack.resource?.[ref[1]]?.[ref[2]]?.[ref[3]] : undefined;
-    return typeof target === 'string' && !target.includes('${') ? target : value;
-  }
-  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, stack));
+/** `value` with every string replaced by `leaf(string)`, through lists and objects (keys in code-unit order when `sortKeys`). */
+function mapStrings(value: unknown, leaf: (text: string) => unknown, sortKeys = false): unknown {
+  if (typeof value === 'string') return leaf(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, leaf, sortKeys));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, stack)]));
+    const keys = sortKeys ? Object.keys(value).sort(byCodeUnit) : Object.keys(value);
+    return Object.fromEntries(keys.map((k) => [k, mapStrings((value as Record<string, unknown>)[k], leaf, sortKeys)]));
   }
   return value;
 }
 
+/** A `${type.name.attr}` reference replaced by the literal it names in the same stack. */
+function resolveReferences(value: unknown, stack: StackJson): unknown {
+  return mapStrings(value, (text) => {
+    const ref = REFERENCE.exec(text);
+    const target = ref ? stack.resource?.[ref[1]]?.[ref[2]]?.[ref[3]] : undefined;
+    return typeof target === 'string' && !target.includes('${') ? target : text;
+  });
+}
+
+/** `${each.key}` and `${each.value}` replaced by one instance's key and value. */
 function substituteEach(value: unknown, key: string, eachValue: unknown): unknown {
-  if (value === '${each.key}') return key;
-  if (value === '${each.value}') return eachValue;
-  if (Array.isArray(value)) return value.map((v) => substituteEach(v, key, eachValue));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEach(v, key, eachValue)]));
-  }
-  return value;
+  return mapStrings(value, (text) => (text === '${each.key}' ? key : text === '${each.value}' ? eachValue : text));
 }
 
 /** Resource configuration as canonical text (sorted keys, one per line), for `other`. */
 function canonical(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (typeof v === 'object' && v !== null) {
-      return Object.fromEntries(Object.keys(v).sort(byCodeUnit).map((k) => [k, sort((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return JSON.stringify(sort(value), null, 2);
+  return JSON.stringify(mapStrings(value, (text) => text, true), null, 2);
 }
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -172,13 +161,9 @@ function usersStackAccess(stackName: string, stack: StackJson, other: Record<str
   const perPerson = new Set<string>();
   const personLine = (person: string, line: string) => {
     if (!people.has(person)) people.set(person, new Set());
-    for (const [role, tier] of tierOfRole) {
-      if (line === `member of ${role}`) {
-        people.get(person)!.add(tier);
-        line = 'member of <tier>';
-      }
-    }
-    perPerson.add(line);
+    const tier = line.startsWith('member of ') ? tierOfRole.get(line.slice('member of '.length)) : undefined;
+    if (tier !== undefined) people.get(person)!.add(tier);
+    perPerson.add(tier !== undefined ? 'member of <tier>' : line);
   };
 
   for (const i of instances) {

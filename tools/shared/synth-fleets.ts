@@ -12,6 +12,7 @@ import { validateInputs } from '../../lib/validation/inputs';
 import { AppConfig, UserEntry } from '../../lib/model/types';
 import { scanFleet, scanUsers } from '../scan/scan-fleet';
 import { readUsersFile } from '../../lib/validation/data-file';
+import { readSynthesizedStacks } from '../../lib/terraform/synthesized';
 
 export interface SynthesizedStack {
   /** `<fleet>-<stack id>`, e.g. `example-database-orders`. */
@@ -26,10 +27,7 @@ function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]
     const app = new App({ outdir });
     composeApp(app, validateInputs({ config: appConfig, users: people, now: new Date('2026-01-01T00:00:00Z') }));
     app.synth();
-    return fs.readdirSync(path.join(outdir, 'stacks')).sort().map((stack) => ({
-      name: `${fleet}-${stack}`,
-      json: JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')),
-    }));
+    return Object.entries(readSynthesizedStacks(outdir)).map(([stack, json]) => ({ name: `${fleet}-${stack}`, json }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,4 +1,6 @@
 /** What Terraform makes of a synthesized stack's JSON, for checks outside Terraform. */
+import { forEachValue } from '../../lib/terraform/synthesized';
+
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 /**
@@ -19,10 +21,4 @@ export function resourceInstances(json: { resource?: Resources; locals?: Record<
     }
   }
   return out;
-}
-
-/** A `for_each` as Terraform sees it: a literal map, or the map of the local it names (`${local.x}`). */
-export function forEachValue(forEach: unknown, locals: Readonly<Record<string, unknown>>): unknown {
-  const ref = typeof forEach === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(forEach) : null;
-  return ref ? locals[ref[1]] : forEach;
 }

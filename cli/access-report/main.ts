@@ -9,7 +9,7 @@ import { parseArgs } from 'util';
 import { accessChanges, accessMatrix } from './report';
 import { accessDiff, massRemoval } from '../../lib/access/access-diff';
 import { clockFromEnv } from '../../lib/model/clock';
-import { atCommit, commitOf, OWN_NODE_MODULES, revisionAccess, CommandError } from '../shared/revision';
+import { baseAndHead, revisionAccess, runCommand } from '../shared/revision';
 import { removalThreshold } from '../shared/removal-guard';
 
 const USAGE = 'usage: npm run access-report -- [--base <git-ref>] [--project <dir>] [--max-removed-people <n>]';
@@ -23,21 +23,12 @@ async function main(): Promise<void> {
     process.stdout.write(accessMatrix(await revisionAccess(project), clockFromEnv(process.env)()));
     return;
   }
-  const commit = await commitOf(project, values.base);
-  const [base, head] = await Promise.all([
-    atCommit(project, commit, OWN_NODE_MODULES, revisionAccess).catch((error: Error) => {
-      throw new CommandError(`the base revision ${JSON.stringify(values.base)}: ${error.message}`);
-    }),
-    revisionAccess(project),
-  ]);
+  const maxRemovedPeople = removalThreshold(values['max-removed-people']);
+  const [base, head] = await baseAndHead(project, values.base);
   const diff = accessDiff(base, head);
   const caveats = base.notesReadable ? [] : [`users.ts at ${values.base} is not plain data, so expiry changes are not shown; access is compared in full.`];
-  const removal = massRemoval(diff, { maxRemovedPeople: removalThreshold(values['max-removed-people']) });
+  const removal = massRemoval(diff, { maxRemovedPeople });
   process.stdout.write(accessChanges(diff, base, head, { baseName: values.base, caveats, massRemoval: removal }));
 }
 
-main().catch((error: Error) => {
-  if (!(error instanceof CommandError) && !(error instanceof TypeError && 'code' in error)) throw error;
-  process.stderr.write(`access-report: ${error.message}\n${error instanceof TypeError ? `${USAGE}\n` : ''}`);
-  process.exit(1);
-});
+runCommand('access-report', main, USAGE);

@@ -1,5 +1,5 @@
 import { diffLines } from 'diff';
-import { AccessDiff, LinesChange, MassRemoval, PersonChange, PersonNotes, RevisionAccess, TextChange } from '../../lib/access/access-diff';
+import { AccessDiff, hasChanges, LinesChange, MassRemoval, PersonChange, PersonNotes, RevisionAccess, TextChange } from '../../lib/access/access-diff';
 import { hasExpired } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 
@@ -23,19 +23,22 @@ export function inertText(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
+/** A run of backticks longer than any in `text`, and at least `min` long. */
+function backtickFence(text: string, min: number): string {
+  return '`'.repeat(Math.max(min - 1, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+}
+
 /** `text` as a code span: nothing in it is Markdown or HTML, whatever backticks it holds. */
 export function code(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = backtickFence(flat, 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 /** `text` as a fenced block, the fence longer than any backtick run inside. */
 function fenced(info: string, text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = backtickFence(text, 3);
   return `${fence}${info}\n${text.replace(/\n$/, '')}\n${fence}`;
 }
 
@@ -96,8 +99,8 @@ export function accessChanges(diff: AccessDiff, base: RevisionAccess, head: Revi
   add('Schemas and databases the tiers reach', diff.scopes.map(linesItem));
   add("Every person's database user", diff.perPerson.map(linesItem));
   add('Network access to the engine port', diff.network.map(linesItem));
-  add('Identity Center group members', changedLines(diff.identityCenterMembers).map(() => linesBody(diff.identityCenterMembers)));
-  add('Identity Center account assignments', changedLines(diff.identityCenterAssignments).map(() => linesBody(diff.identityCenterAssignments)));
+  add('Identity Center group members', hasChanges(diff.identityCenterMembers) ? [linesBody(diff.identityCenterMembers)] : []);
+  add('Identity Center account assignments', hasChanges(diff.identityCenterAssignments) ? [linesBody(diff.identityCenterAssignments)] : []);
   add('Policies', diff.policies.map(textItem));
   add('Other resources', diff.other.map(textItem));
 
@@ -127,8 +130,6 @@ function byPerson(changes: readonly PersonChange[], part: (c: PersonChange) => s
   }
   return [...out].sort(([a], [b]) => byCodeUnit(a, b));
 }
-
-const changedLines = (c: LinesChange) => (c.added.length > 0 || c.removed.length > 0 ? [c] : []);
 
 function linesBody(c: LinesChange): string {
   return [...c.added.map((l) => `+ ${code(l)}`), ...c.removed.map((l) => `− ${code(l)}`)].join('; ');

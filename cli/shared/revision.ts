@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { simpleGit } from 'simple-git';
-import { PersonNotes, RevisionAccess } from '../../lib/access/access-diff';
+import { PersonNotes, personNotes, RevisionAccess } from '../../lib/access/access-diff';
 import { deployedAccess } from '../../lib/access/deployed-access';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
 import { readUsersFile } from '../../lib/validation/data-file';
@@ -76,24 +76,11 @@ export async function synthesize(dir: string): Promise<Record<string, StackJson>
  * comes from synth, so only these notes are missing then.
  */
 export function notesOf(dir: string): { notes: Map<string, PersonNotes>; readable: boolean } {
-  let entries: unknown;
   try {
-    entries = readUsersFile(dir);
+    return { notes: personNotes(readUsersFile(dir)), readable: true };
   } catch {
     return { notes: new Map(), readable: false };
   }
-  const notes = new Map<string, PersonNotes>();
-  for (const entry of Array.isArray(entries) ? entries : []) {
-    const { username, displayName, expires, reason } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof username !== 'string') continue;
-    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    notes.set(username, {
-      ...(text(displayName) !== undefined ? { displayName: text(displayName) } : {}),
-      ...(text(expires) !== undefined ? { expires: text(expires) } : {}),
-      ...(text(reason) !== undefined ? { reason: text(reason) } : {}),
-    });
-  }
-  return { notes, readable: true };
 }
 
 /** A checkout's deployed access and users.ts notes. */
@@ -105,3 +92,29 @@ export async function revisionAccess(dir: string): Promise<RevisionAccess & { no
 
 /** Where this command's own dependencies are installed (lent to `--base` worktrees). */
 export const OWN_NODE_MODULES = path.resolve(__dirname, '../../node_modules');
+
+type Revision = Awaited<ReturnType<typeof revisionAccess>>;
+
+/** `ref` (synthesized in a throwaway worktree) and the checkout at `project`, synthesized side by side. */
+export async function baseAndHead(project: string, ref: string): Promise<[base: Revision, head: Revision]> {
+  const commit = await commitOf(project, ref);
+  return Promise.all([
+    atCommit(project, commit, OWN_NODE_MODULES, revisionAccess).catch((error: Error) => {
+      throw new CommandError(`the base revision ${JSON.stringify(ref)}: ${error.message}`);
+    }),
+    revisionAccess(project),
+  ]);
+}
+
+/**
+ * Runs a command's `main`: a CommandError, or a flag `parseArgs` refuses, becomes
+ * `<name>: <message>` on stderr (then `usage`, for a flag) and exit code 1; anything else is a bug and throws.
+ */
+export function runCommand(name: string, main: () => Promise<void>, usage?: string): void {
+  main().catch((error: Error) => {
+    const badFlag = error instanceof TypeError && 'code' in error;
+    if (!(error instanceof CommandError) && !badFlag) throw error;
+    process.stderr.write(`${name}: ${error.message}\n${badFlag && usage ? `${usage}\n` : ''}`);
+    process.exit(1);
+  });
+}

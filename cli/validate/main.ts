@@ -13,14 +13,13 @@ import { clockFromEnv } from '../../lib/model/clock';
 import { readUsersFile } from '../../lib/validation/data-file';
 import { exitOnValidationError, validateInputs } from '../../lib/validation/inputs';
 import { acknowledgementGiven, removalThreshold } from '../shared/removal-guard';
-import { atCommit, CommandError, commitOf, OWN_NODE_MODULES, revisionAccess } from '../shared/revision';
+import { baseAndHead, CommandError, runCommand } from '../shared/revision';
 
 const PROJECT = path.resolve(__dirname, '../..');
 
 /** Fails (CommandError) when the change against `base` is a mass removal nobody acknowledged. */
 async function checkRemovals(base: string, acknowledgement: string | undefined, maxRemovedPeople: number): Promise<void> {
-  const commit = await commitOf(PROJECT, base);
-  const [before, after] = await Promise.all([atCommit(PROJECT, commit, OWN_NODE_MODULES, revisionAccess), revisionAccess(PROJECT)]);
+  const [before, after] = await baseAndHead(PROJECT, base);
   const removal = massRemoval(accessDiff(before, after), { maxRemovedPeople });
   if (!removal || acknowledgement === removal.acknowledgement) {
     process.stdout.write(removal ? `Mass removal against ${base} acknowledged (${removal.acknowledgement}).\n` : '');
@@ -53,8 +52,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  if (!(error instanceof CommandError) && !(error instanceof TypeError && 'code' in error)) throw error;
-  process.stderr.write(`validate: ${error.message}\n`);
-  process.exit(1);
-});
+runCommand('validate', main);

@@ -9,6 +9,22 @@ export interface PersonNotes {
   readonly reason?: string;
 }
 
+/** Display name, expiry and reason of each entry of a users list (entries without a string username are skipped). */
+export function personNotes(users: unknown): Map<string, PersonNotes> {
+  const notes = new Map<string, PersonNotes>();
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  for (const entry of Array.isArray(users) ? users : []) {
+    const { username, displayName, expires, reason } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof username !== 'string') continue;
+    notes.set(username, {
+      ...(text(displayName) !== undefined ? { displayName: text(displayName) } : {}),
+      ...(text(expires) !== undefined ? { expires: text(expires) } : {}),
+      ...(text(reason) !== undefined ? { reason: text(reason) } : {}),
+    });
+  }
+  return notes;
+}
+
 /** One revision as the report sees it: what deploys, and the notes of users.ts. */
 export interface RevisionAccess {
   readonly access: DeployedAccess;
@@ -96,7 +112,8 @@ function privilegesChange(where: string, before: readonly string[] = [], after: 
   return { where, added: regroup(added), removed: regroup(removed) };
 }
 
-const changed = (c: LinesChange) => c.added.length > 0 || c.removed.length > 0;
+/** True when lines appear or disappear. */
+export const hasChanges = (c: LinesChange) => c.added.length > 0 || c.removed.length > 0;
 
 /** Everything that differs in deployed access (and expiry) between two revisions. */
 export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDiff {
@@ -129,8 +146,9 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
     network.push(linesChange(database, was.network, is.network));
   }
 
-  const expiryChanges = keysOf(Object.fromEntries(base.notes), Object.fromEntries(head.notes))
-    .filter((person) => base.notes.has(person) && head.notes.has(person))
+  // People in both revisions' users.ts whose expiry differs.
+  const expiryChanges = sorted(head.notes.keys())
+    .filter((person) => base.notes.has(person))
     .map((person) => ({ person, from: base.notes.get(person)!.expires, to: head.notes.get(person)!.expires }))
     .filter((c) => c.from !== c.to);
 
@@ -150,10 +168,10 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
     expiryChanges,
     databasesAdded: keysOf(b.databases).filter((k) => !a.databases[k]),
     databasesRemoved: keysOf(a.databases).filter((k) => !b.databases[k]),
-    abilities: abilities.filter(changed),
-    scopes: scopes.filter(changed),
-    perPerson: perPerson.filter(changed),
-    network: network.filter(changed),
+    abilities: abilities.filter(hasChanges),
+    scopes: scopes.filter(hasChanges),
+    perPerson: perPerson.filter(hasChanges),
+    network: network.filter(hasChanges),
     identityCenterMembers: linesChange('identity-center', a.identityCenter?.members, b.identityCenter?.members),
     identityCenterAssignments: linesChange('identity-center', a.identityCenter?.assignments, b.identityCenter?.assignments),
     policies: texts(a.identityCenter?.policies, b.identityCenter?.policies),
@@ -169,7 +187,7 @@ export function isUnchanged(diff: AccessDiff): boolean {
     diff.gains, diff.losses, diff.tierChanges, diff.expiryChanges, diff.databasesAdded, diff.databasesRemoved,
     diff.abilities, diff.scopes, diff.perPerson, diff.network, diff.policies, diff.other,
   ];
-  return lists.every((l) => l.length === 0) && !changed(diff.identityCenterMembers) && !changed(diff.identityCenterAssignments);
+  return lists.every((l) => l.length === 0) && !hasChanges(diff.identityCenterMembers) && !hasChanges(diff.identityCenterAssignments);
 }
 
 /** How many removals a change may make before it needs an acknowledgement. */

@@ -36,10 +36,11 @@ export function expiryEnd(expires: string): Date | undefined {
   const day = parseDay(expires);
   if (day) return new Date(day.getTime() + 24 * 60 * 60 * 1000);
   const m = UTC_TIME.exec(expires);
-  if (!m || !parseDay(m[1])) return undefined;
+  const date = m ? parseDay(m[1]) : undefined;
+  if (!m || !date) return undefined;
   const [hours, minutes, seconds] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
   if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
-  return new Date(parseDay(m[1])!.getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000);
+  return new Date(date.getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000);
 }
 
 /** True when access given by `expires` (a day or a UTC time, see expiryEnd) has ended at `now`. */

@@ -3,7 +3,6 @@ import { config } from './config';
 import { clockFromEnv } from './lib/model/clock';
 import { readUsersFile } from './lib/validation/data-file';
 import { exitOnValidationError, validateInputs } from './lib/validation/inputs';
-import { UserEntry } from './lib/model/types';
 import { composeApp, expiredByDatabase } from './stacks/compose';
 
 exitOnValidationError(() => {
@@ -15,8 +14,8 @@ exitOnValidationError(() => {
   const app = new App();
   const composed = composeApp(app, inputs);
   // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
-  for (const [key, names] of expiredByDatabase(users as readonly UserEntry[], inputs.validated)) {
-    Annotations.of(composed.users[key]).addWarning(`Expired, granted nothing; remove from users.ts: ${names.join(', ')}`);
+  for (const [key, names] of expiredByDatabase(inputs.validated)) {
+    Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from users.ts: ${names.join(', ')}`);
   }
   app.synth();
 });

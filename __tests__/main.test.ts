@@ -75,7 +75,7 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     // A warning annotation on the users stack that drops the user, which cdktf prints as [WARN], not on stderr as an error.
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
     expect(manifest.stacks['users-orders'].annotations).toEqual([
-      expect.objectContaining({ level: '@cdktf/warn', message: 'Expired, granted nothing; remove from users.ts: temp.person' }),
+      expect.objectContaining({ level: '@cdktf/warn', message: 'Expired: granted nothing, locked out where the engine allows; remove from users.ts: temp.person' }),
     ]);
     expect(manifest.stacks['users-billing'].annotations).toEqual([]);
     expect(synth.stderr).not.toMatch(/Expired/);

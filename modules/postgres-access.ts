@@ -1,11 +1,15 @@
 import { DefaultPrivileges } from '@cdktf/provider-postgresql/lib/default-privileges';
 import { Grant } from '@cdktf/provider-postgresql/lib/grant';
+import { GrantRole } from '@cdktf/provider-postgresql/lib/grant-role';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
 import { Construct } from 'constructs';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
-import { forEachMap } from './for-each-map';
+import { forEachMap, ForEachValue } from './for-each-map';
+
+/** The role RDS lets in with an IAM token instead of a password. */
+export const RDS_IAM_ROLE = 'rds_iam';
 
 export interface PostgresAccessProps {
   /** Database the tiers apply to. */
@@ -21,15 +25,21 @@ export interface PostgresAccessProps {
    * The admin tier role is always included.
    */
   readonly objectOwners: readonly string[];
-  /** Users; each becomes one LOGIN role. */
+  /** Users; each becomes one LOGIN role, a member of rds_iam and of their tier. */
   readonly grants: readonly DatabaseGrant[];
+  /**
+   * People whose access has expired: their role stays, NOLOGIN and in no role, so they are
+   * locked out at once and the role comes back as it was if their access is renewed.
+   * @default - none
+   */
+  readonly locked?: readonly DatabaseGrant[];
 }
 
 /**
  * IAM-authenticated PostgreSQL users and the tier roles they belong to. Tier roles are
- * created once per database; a person is one instance of the `users` role resource
- * (keyed by username), a member of `rds_iam` and of their tier, so a tier change is an
- * in-place membership update. Each person works as their tier role from login
+ * created once per database; a person is an instance of the `users` role resource (keyed by
+ * username) plus their memberships in `rds_iam` and their tier, so a tier change replaces one
+ * membership. Each person works as their tier role from login
  * (`ALTER ROLE … SET role`), so what an admin creates belongs to the admin tier role:
  * every tier sees it at once and the grants never drift.
  */
@@ -90,21 +100,32 @@ export class PostgresAccess extends Construct {
       }
     }
 
-    // One resource for everyone, keyed by username: per-person state addresses stay stable
-    // (`postgresql_role.…["jane"]`) and synth cost does not grow with people.
-    const members = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
-    new Role(this, 'users', {
-      forEach: members,
-      name: members.key,
-      login: true,
-      roles: ['rds_iam', members.value],
+    // Per person, keyed by username (stable state addresses; synth cost does not grow with
+    // people): their role, and their memberships in rds_iam and in their tier as grants of
+    // their own. The grants depend on the role, so a removal revokes them first: IAM login
+    // ends whatever happens next. The role is then emptied here (what it owned goes to the
+    // provider's login user, nothing is lost) but left in place: DROP ROLE fails while
+    // anything in another database refers to it, and one person's failed drop would fail
+    // every later apply for everyone. `npm run audit -- --drop-departed` drops it, or says why not.
+    const people = forEachMap(this, 'people', Object.fromEntries([
+      ...props.grants.map((g): [string, ForEachValue] => [g.username, { tier: tierRoleName(g.tier), login: true }]),
+      ...(props.locked ?? []).map((g): [string, ForEachValue] => [g.username, { tier: tierRoleName(g.tier), login: false }]),
+    ]));
+    const users = new Role(this, 'users', {
+      forEach: people,
+      name: people.key,
+      login: people.getBoolean('login'),
       // Work as the tier role from login: objects people create belong to it, not to them.
-      assumeRole: members.value,
-      // On removal the provider reassigns what the person owned to its own login user
-      // (the master user) before dropping the role: nothing they created is lost.
+      // Kept while locked: it marks the role as one of ours for the audit.
+      assumeRole: people.getString('tier'),
       skipReassignOwned: false,
-      skipDropRole: false,
+      skipDropRole: true,
+      // Memberships are the grants below; the role must not revoke them as unlisted.
+      lifecycle: { ignoreChanges: ['roles'] },
       dependsOn: TIERS.map((t) => roles[t]),
     });
+    const members = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    new GrantRole(this, 'users-iam', { forEach: members, role: members.key, grantRole: RDS_IAM_ROLE, dependsOn: [users] });
+    new GrantRole(this, 'users-tier', { forEach: members, role: members.key, grantRole: members.value, dependsOn: [users] });
   }
 }

@@ -5,7 +5,7 @@ import { ConnectPolicyStack } from './connect-policy-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, DatabaseGrant, UserEntry } from '../lib/model/types';
+import { AppConfig, DatabaseGrant } from '../lib/model/types';
 import { ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 
@@ -37,6 +37,7 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       database: dbStack.database,
       schemas: db.schemas,
       grants: grantsFor(key, validated),
+      locked: lockedFor(key, validated),
       connection: connections[key],
     });
   }
@@ -93,15 +94,22 @@ export function grantsFor(key: string, validated: ValidatedUsers): DatabaseGrant
   });
 }
 
+/** Whose access to database `key` has expired, with the tier they had, sorted by username. */
+export function lockedFor(key: string, validated: ValidatedUsers): DatabaseGrant[] {
+  return validated.expired.flatMap((user) => {
+    const tier = user.access.get(key);
+    return tier ? [{ username: user.username, tier }] : [];
+  });
+}
+
 /** Database key → usernames whose entry expired there (sorted), for the synth notice. */
-export function expiredByDatabase(users: readonly UserEntry[], validated: ValidatedUsers): Map<string, string[]> {
-  const byName = new Map(users.map((user) => [user.username, user]));
+export function expiredByDatabase(validated: ValidatedUsers): Map<string, string[]> {
   const result = new Map<string, string[]>();
   // validated.expired is sorted, so each database's names come out sorted.
-  for (const name of validated.expired) {
-    for (const key of Object.keys(byName.get(name)?.access ?? {})) {
+  for (const user of validated.expired) {
+    for (const key of user.access.keys()) {
       if (!result.has(key)) result.set(key, []);
-      result.get(key)!.push(name);
+      result.get(key)!.push(user.username);
     }
   }
   return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));

@@ -18,6 +18,12 @@ export interface UsersStackProps extends Omit<EnvironmentStackProps, 'awsProvide
   readonly schemas?: readonly string[];
   /** People with access to this database, sorted by username. */
   readonly grants: readonly DatabaseGrant[];
+  /**
+   * People whose access here has expired. PostgreSQL keeps their role, locked (NOLOGIN, in no
+   * role); MySQL has no lock the provider can set, so their user is dropped like a removed one.
+   * @default - none
+   */
+  readonly locked?: readonly DatabaseGrant[];
   /** Where and how the provider connects. @default - RDS endpoint, master user via its secret, TLS verified against the RDS CA bundle */
   readonly connection?: ConnectionOverrides;
 }
@@ -85,6 +91,7 @@ export class UsersStack extends EnvironmentStack {
         schemas: props.schemas,
         objectOwners: [db.masterUsername],
         grants: props.grants,
+        locked: props.locked,
       });
     } else {
       new MysqlProvider(this, 'mysql', {

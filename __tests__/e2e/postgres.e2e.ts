@@ -92,10 +92,13 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(await ws.stack('sandbox').plan()).toEqual([]);
   });
 
-  test('a tier change is an in-place update of that person’s role only', async () => {
+  test('a tier change updates that person’s role and replaces their tier membership, nothing else', async () => {
     ws.writeUsers(exampleUsers.map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
     ws.synth();
-    expect(await ws.stack('orders').plan()).toEqual([{ address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob\.kowalski"\]$/), actions: ['update'] }]);
+    expect(await ws.stack('orders').plan()).toEqual([
+      { address: expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob\.kowalski"\]$/), actions: ['delete', 'create'] },
+      { address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob\.kowalski"\]$/), actions: ['update'] },
+    ]);
     await applied('orders');
     expect(await as('bob.kowalski', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
     expect(await as('bob.kowalski', 'INSERT INTO public.existing (id) VALUES (9)')).toMatch(PERMISSION_DENIED);
@@ -113,12 +116,19 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(await ws.stack('orders').plan()).toEqual([]);
   });
 
-  test('offboarding someone who owns a table drops the role and keeps the table and its rows, now owned by the master', async () => {
+  test('offboarding someone who owns a table ends their login first and keeps the table and its rows, now owned by the master', async () => {
     ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
     ws.synth();
-    expect(await ws.stack('orders').plan()).toEqual([{ address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["dev\.patel"\]$/), actions: ['delete'] }]);
+    expect((await ws.stack('orders').plan()).map((c) => [c.address.replace(/_[0-9A-F]{8}\[/, '['), c.actions])).toEqual([
+      ['postgresql_grant_role.access_users-iam["dev.patel"]', ['delete']],
+      ['postgresql_grant_role.access_users-tier["dev.patel"]', ['delete']],
+      ['postgresql_role.access_users["dev.patel"]', ['delete']],
+    ]);
     await applied('orders');
-    expect(await admin("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'dev.patel'")).toEqual([{ n: 0 }]);
+    // Left for the audit to drop: in no role, so no IAM login, and owning nothing here.
+    expect(await admin(`SELECT r.rolname, (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
+      FROM pg_roles r WHERE r.rolname = 'dev.patel'`)).toEqual([{ rolname: 'dev.patel', memberships: 0 }]);
+    expect(await as('dev.patel', 'SELECT 1')).toMatch(/password authentication failed for user "dev.patel"/);
     expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'dbmaster' }]);
     expect(await admin('SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
     expect(await ws.stack('orders').plan()).toEqual([]);

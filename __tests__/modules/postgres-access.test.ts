@@ -1,5 +1,6 @@
 import { DefaultPrivileges } from '@cdktf/provider-postgresql/lib/default-privileges';
 import { Grant } from '@cdktf/provider-postgresql/lib/grant';
+import { GrantRole } from '@cdktf/provider-postgresql/lib/grant-role';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Testing } from 'cdktf';
 import { PostgresAccess, PostgresAccessProps } from '../../modules/postgres-access';
@@ -11,16 +12,18 @@ const synth = (props: Partial<PostgresAccessProps> = {}) =>
   });
 
 describe('PostgresAccess', () => {
-  test('a person is one LOGIN role in rds_iam and their tier, reassigning what they own on removal', () => {
-    expect(forEachMaps(synth(), 'postgresql_role')).toEqual([{ jane: 'iam_write' }]);
-    expect(synth()).toHaveResourceWithProperties(Role, {
+  test('a person is a LOGIN role plus memberships in rds_iam and their tier; removal reassigns what they own and leaves the role for the audit', () => {
+    const out = synth({ locked: [{ username: 'old', tier: 'read' }] });
+    expect(forEachMaps(out, 'postgresql_role')).toEqual([{ jane: { tier: 'iam_write', login: true }, old: { tier: 'iam_read', login: false } }]);
+    expect(out).toHaveResourceWithProperties(Role, {
       for_each: LOCAL_FOR_EACH,
       name: '${each.key}',
-      login: true,
-      roles: ['rds_iam', '${each.value}'],
+      login: '${each.value.login}',
       skip_reassign_owned: false,
-      skip_drop_role: false,
+      skip_drop_role: true,
     });
+    expect(forEachMaps(out, 'postgresql_grant_role')).toEqual([{ jane: 'iam_write' }, { jane: 'iam_write' }]);
+    expect(out).toHaveResourceWithProperties(GrantRole, { for_each: LOCAL_FOR_EACH, role: '${each.key}', grant_role: 'rds_iam' });
   });
 
   test('tier roles cannot log in', () => {

@@ -1,4 +1,5 @@
 import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
+import { GrantRole as PgGrantRole } from '@cdktf/provider-postgresql/lib/grant-role';
 import { Role as PgRole } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
 import { MysqlProvider } from '../../.gen/providers/mysql/provider';
@@ -60,23 +61,40 @@ describe('UsersStack (PostgreSQL)', () => {
   const stacks = synthApp();
   const pg = stacks['users-pg'];
 
-  test('each person is a LOGIN role in rds_iam and their tier, keyed by username', () => {
-    expect(forEachMaps(pg, 'postgresql_role')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }]);
+  test('each person is a LOGIN role, keyed by username, with memberships in rds_iam and their tier as grants of their own', () => {
+    expect(forEachMaps(pg, 'postgresql_role')).toEqual([{
+      alice: { tier: 'iam_admin', login: true },
+      bob: { tier: 'iam_write', login: true },
+      dave: { tier: 'iam_read', login: false },
+    }]);
     expect(pg).toHaveResourceWithProperties(PgRole, {
       for_each: LOCAL_FOR_EACH,
       name: '${each.key}',
-      login: true,
-      roles: ['rds_iam', '${each.value}'],
-      assume_role: '${each.value}',
+      login: '${each.value.login}',
+      assume_role: '${each.value.tier}',
       skip_reassign_owned: false,
-      skip_drop_role: false,
+      skip_drop_role: true,
+      lifecycle: { ignore_changes: ['roles'] },
       depends_on: expect.arrayContaining([expect.stringMatching(/^postgresql_role\..*tier-write/)]),
     });
+    expect(forEachMaps(pg, 'postgresql_grant_role')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }, { alice: 'iam_admin', bob: 'iam_write' }]);
+    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: 'rds_iam', depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] });
+    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: '${each.value}', depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] });
   });
 
-  test('one resource instance per person per database', () => {
-    const people = [...instances(pg).keys()].filter((a) => a.includes('["'));
-    expect(people).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["alice"\]$/), expect.stringMatching(/\["bob"\]$/)]);
+  test('an expired person keeps a locked role: NOLOGIN and in no role', () => {
+    const dave = [...instances(pg).keys()].filter((address) => address.endsWith('["dave"]'));
+    expect(dave).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["dave"\]$/)]);
+    expect(forEachMaps(pg, 'postgresql_role')).toEqual([expect.objectContaining({ dave: { tier: 'iam_read', login: false } })]);
+  });
+
+  test('three resource instances per person with access, one per expired person', () => {
+    const people = [...instances(pg).keys()].filter((a) => a.includes('["')).map((a) => a.replace(/_[0-9A-F]{8}\[/, '['));
+    expect(people).toEqual([
+      'postgresql_grant_role.access_users-iam["alice"]', 'postgresql_grant_role.access_users-iam["bob"]',
+      'postgresql_grant_role.access_users-tier["alice"]', 'postgresql_grant_role.access_users-tier["bob"]',
+      'postgresql_role.access_users["alice"]', 'postgresql_role.access_users["bob"]', 'postgresql_role.access_users["dave"]',
+    ]);
   });
 
   test('tiers nest: write is in read, admin is in write', () => {
@@ -250,7 +268,11 @@ describe('users.ts changes touch only what they should', () => {
   test('adding one person adds only their resources', () => {
     const added: UserEntry = { username: 'zed', access: { pg: 'read', my: 'read' } };
     const after = synthApp({ users: [...people, added] });
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["zed"\]$/)]);
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
+      expect.stringMatching(/^postgresql_grant_role\.access_users-iam_\w+\["zed"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["zed"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users_\w+\["zed"\]$/),
+    ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
       expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["zed"\]$/),
       expect.stringMatching(/^mysql_user\.access_users_\w+\["zed"\]$/),
@@ -260,7 +282,11 @@ describe('users.ts changes touch only what they should', () => {
 
   test('removing one person removes only their resources', () => {
     const after = synthApp({ users: people.filter((p) => p.username !== 'bob') });
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/)]);
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
+      expect.stringMatching(/^postgresql_grant_role\.access_users-iam_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/),
+    ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
       expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/),
       expect.stringMatching(/^mysql_user\.access_users_\w+\["bob"\]$/),
@@ -269,7 +295,11 @@ describe('users.ts changes touch only what they should', () => {
 
   test('changing a tier touches only that person’s membership or grant, never the user', () => {
     const after = synthApp({ users: people.map((p) => (p.username === 'bob' ? { ...p, access: { pg: 'admin', my: 'write' } } : p)) });
-    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/)]);
+    // The role's assume_role follows the tier; the tier membership is replaced.
+    expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/),
+    ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/)]);
     for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
   });

@@ -119,9 +119,16 @@ function resolveReferences(value: unknown, stack: StackJson): unknown {
   });
 }
 
-/** `${each.key}` and `${each.value}` replaced by one instance's key and value. */
+/** `${each.key}`, `${each.value}` and `${each.value.<attribute>}` replaced by one instance's key and value. */
 function substituteEach(value: unknown, key: string, eachValue: unknown): unknown {
-  return mapStrings(value, (text) => (text === '${each.key}' ? key : text === '${each.value}' ? eachValue : text));
+  return mapStrings(value, (text) => {
+    if (text === '${each.key}') return key;
+    if (text === '${each.value}') return eachValue;
+    const attribute = /^\$\{each\.value\.(\w+)\}$/.exec(text)?.[1];
+    return attribute !== undefined && typeof eachValue === 'object' && eachValue !== null && attribute in eachValue
+      ? (eachValue as Record<string, unknown>)[attribute]
+      : text;
+  });
 }
 
 /** Resource configuration as canonical text (sorted keys, one per line), for `other`. */
@@ -202,6 +209,8 @@ function describeUsersResource(i: Instance): { role?: string; lines: string[] } 
   const b = i.body;
   switch (i.type) {
     case 'postgresql_role': {
+      // A person's role that cannot log in (expired, locked) grants nothing.
+      if (i.each !== undefined && b.login !== true && list(b.roles).length === 0) return { lines: [] };
       const lines = list(b.roles).map((r) => `member of ${r}`);
       if (b.login === true) lines.push('can log in');
       if (b.inherit === false) lines.push('does not inherit');

@@ -92,11 +92,18 @@ export interface ActiveUser {
   readonly reason?: string;
 }
 
+/** A person past their `expires`: granted nothing, their database users locked where the engine allows. */
+export interface ExpiredUser {
+  readonly username: string;
+  /** The databases and tiers the entry names, which no longer apply. */
+  readonly access: ReadonlyMap<string, Tier>;
+}
+
 export interface ValidatedUsers {
   /** Entries that grant access today, sorted by username so input order never matters. */
   readonly active: readonly ActiveUser[];
-  /** Usernames past their expiry day (dropped), sorted. */
-  readonly expired: readonly string[];
+  /** Entries past their expiry, sorted by username. */
+  readonly expired: readonly ExpiredUser[];
 }
 
 /**
@@ -107,7 +114,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
   const problems = new Problems('users.ts');
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
   const active: ActiveUser[] = [];
-  const expired: string[] = [];
+  const expired: ExpiredUser[] = [];
   // Facts about config.ts every entry is checked against, worked out once.
   const fleet: Fleet = {
     databases: options.databases,
@@ -166,14 +173,15 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
     const isExpired = checkExpiry(entry, where, options, problems);
 
     if (problems.count > problemsBefore || name === undefined) return;
+    const access = new Map(sortedEntries(entry.access as Record<string, Tier>));
     if (isExpired) {
-      expired.push(name);
+      expired.push({ username: name, access });
       return;
     }
     active.push({
       username: name,
       displayName: entry.displayName ?? name,
-      access: new Map(sortedEntries(entry.access as Record<string, Tier>)),
+      access,
       ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
       ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
     });
@@ -182,7 +190,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
   problems.throwIfAny();
   return {
     active: active.sort((a, b) => byCodeUnit(a.username, b.username)),
-    expired: expired.sort(byCodeUnit),
+    expired: expired.sort((a, b) => byCodeUnit(a.username, b.username)),
   };
 }
 

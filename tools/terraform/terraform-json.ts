@@ -5,7 +5,8 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 /**
  * Every resource instance Terraform would plan, as address → configuration text: a
- * `for_each` resource counts once per key (`type.name["jane"]`, with that key's value).
+ * `for_each` resource counts once per key (`type.name["jane"]`, with that key's value where
+ * the configuration uses it).
  */
 export function resourceInstances(json: { resource?: Resources; locals?: Record<string, unknown> }): Map<string, string> {
   const out = new Map<string, string>();
@@ -14,7 +15,8 @@ export function resourceInstances(json: { resource?: Resources; locals?: Record<
       const { for_each: raw, ...rest } = body;
       const forEach = forEachValue(raw, json.locals ?? {});
       if (forEach && typeof forEach === 'object') {
-        for (const [key, value] of Object.entries(forEach)) out.set(`${type}.${name}["${key}"]`, JSON.stringify({ ...rest, each: value }));
+        const usesValue = JSON.stringify(rest).includes('${each.value');
+        for (const [key, value] of Object.entries(forEach)) out.set(`${type}.${name}["${key}"]`, JSON.stringify({ ...rest, each: usesValue ? value : key }));
       } else {
         out.set(`${type}.${name}`, JSON.stringify(body));
       }

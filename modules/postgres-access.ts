@@ -125,7 +125,10 @@ export class PostgresAccess extends Construct {
       dependsOn: TIERS.map((t) => roles[t]),
     });
     const members = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
-    new GrantRole(this, 'users-iam', { forEach: members, role: members.key, grantRole: RDS_IAM_ROLE, dependsOn: [users] });
-    new GrantRole(this, 'users-tier', { forEach: members, role: members.key, grantRole: members.value, dependsOn: [users] });
+    // The provider's role update re-grants the memberships it read at plan time, so grants
+    // must change after it: created before, destroyed after (create_before_destroy).
+    const membership = { forEach: members, role: members.key, dependsOn: [users], lifecycle: { createBeforeDestroy: true } };
+    new GrantRole(this, 'users-iam', { ...membership, grantRole: RDS_IAM_ROLE });
+    new GrantRole(this, 'users-tier', { ...membership, grantRole: members.value });
   }
 }

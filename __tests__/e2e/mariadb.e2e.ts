@@ -4,6 +4,8 @@
  * order: each builds on the state the previous one left.
  */
 import { users as exampleUsers } from '../../users';
+import * as fs from 'fs';
+import * as mysql from 'mysql2/promise';
 import { loadContext, Workspace } from '../../tools/e2e/workspace';
 import { expectQuickCleanFailure, mysqlAdmin, mysqlAs } from '../fixtures/engines';
 
@@ -104,6 +106,47 @@ describe('the example app on a fresh MariaDB server', () => {
     await applied();
     expect(await admin("SELECT count(*) AS n FROM mysql.user WHERE User = 'dev.patel'")).toEqual([{ n: 0 }]);
     expect(await admin('SELECT count(*) AS n FROM billing.invoices')).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('npm run audit on the real server', () => {
+  const PROBES = [
+    { tier: 'iam_admin', member: 'probe_admin' }, { tier: 'iam_read', member: 'probe_read' }, { tier: 'iam_write', member: 'probe_write' },
+  ];
+
+  test('reports the tier members granted by hand (the tests’ probes) and nothing else', () => {
+    const audit = ws.audit('billing');
+    expect(audit.status).toBe(1);
+    expect(audit.report.databases.billing).toMatchObject({
+      status: 'drift',
+      findings: { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: PROBES, leftBehind: [], sessionsWithoutAccess: [] },
+    });
+  });
+
+  test('reports a hand-made AWSAuthenticationPlugin user in a tier role', async () => {
+    await admin("CREATE USER 'mallory'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL");
+    expect(await mysqlAs(billing, ca, billing.masterUser, billing.masterPassword, "GRANT iam_admin TO 'mallory'@'%'")).toEqual(expect.anything());
+    const { findings } = ws.audit('billing').report.databases.billing;
+    expect(findings.undeclared).toEqual(['mallory']);
+    expect(findings.unmanagedTierMembers).toEqual([{ tier: 'iam_admin', member: 'mallory' }, ...PROBES]);
+    await admin("DROP USER 'mallory'@'%'");
+  });
+
+  test('the open session of a dropped user is reported, and --terminate ends it through mysql.rds_kill', async () => {
+    await admin("CREATE USER 'leaver'@'%' IDENTIFIED BY 'leaver-password' REQUIRE SSL");
+    const session = await mysql.createConnection({ host: billing.host, port: billing.port, user: 'leaver', password: 'leaver-password', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    session.on('error', () => undefined);
+    try {
+      // As after the users stack drops an offboarded person: DROP USER leaves their sessions open.
+      await admin("DROP USER 'leaver'@'%'");
+      expect((await session.query('SELECT 1 AS one'))[0]).toEqual([{ one: 1 }]);
+      expect(ws.audit('billing').report.databases.billing.findings.sessionsWithoutAccess).toEqual([expect.objectContaining({ user: 'leaver' })]);
+      const ended = ws.audit('billing', '--terminate');
+      expect(ended.report.databases.billing.actions).toEqual([{ action: 'ended-session', session: expect.objectContaining({ user: 'leaver' }) }]);
+      await expect(session.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      session.destroy();
+    }
   });
 });
 

@@ -4,7 +4,9 @@
  * each builds on the state the previous one left.
  */
 import { users as exampleUsers } from '../../users';
-import { loadContext, Workspace } from '../../tools/e2e/workspace';
+import * as fs from 'fs';
+import { Client } from 'pg';
+import { AuditReport, loadContext, Workspace } from '../../tools/e2e/workspace';
 import { expectQuickCleanFailure, pgAdmin, pgAs } from '../fixtures/engines';
 
 const context = loadContext();
@@ -14,6 +16,8 @@ const ws = new Workspace(context);
 const as = (user: string, sql: string) => pgAs(orders, ca, user, 'orders', sql);
 const admin = (...sql: string[]) => pgAdmin(orders, 'orders', ...sql);
 const PERMISSION_DENIED = /permission denied/;
+/** users.ts as the offboarding test leaves it: dev.patel gone, bob.kowalski on read. */
+const current = exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u));
 
 async function applied(key: string): Promise<void> {
   const result = await ws.stack(key).apply();
@@ -96,11 +100,14 @@ describe('the example app on fresh PostgreSQL servers', () => {
     ws.writeUsers(exampleUsers.map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
     ws.synth();
     expect(await ws.stack('orders').plan()).toEqual([
-      { address: expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob\.kowalski"\]$/), actions: ['delete', 'create'] },
+      // Created before the old one goes: the role's update re-grants what it read at plan time.
+      { address: expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob\.kowalski"\]$/), actions: ['create', 'delete'] },
       { address: expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob\.kowalski"\]$/), actions: ['update'] },
     ]);
     await applied('orders');
     expect(await as('bob.kowalski', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
+    expect(await admin(`SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+      WHERE r.rolname = 'bob.kowalski' ORDER BY 1`)).toEqual([{ rolname: 'iam_read' }, { rolname: 'rds_iam' }]);
     expect(await as('bob.kowalski', 'INSERT INTO public.existing (id) VALUES (9)')).toMatch(PERMISSION_DENIED);
   });
 
@@ -131,6 +138,96 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(await as('dev.patel', 'SELECT 1')).toMatch(/password authentication failed for user "dev.patel"/);
     expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'dbmaster' }]);
     expect(await admin('SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
+    expect(await ws.stack('orders').plan()).toEqual([]);
+  });
+});
+
+describe('npm run audit, offboarding and expiry on the real server', () => {
+  const findings = (report: AuditReport) => report.databases.orders.findings;
+  const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+
+  test('reports the role the removal left, and --drop-departed drops it', async () => {
+    const before = ws.audit('orders');
+    expect(before.status).toBe(1);
+    expect(findings(before.report)).toEqual({ ...NONE, leftBehind: ['dev.patel'] });
+    const dropped = ws.audit('orders', '--drop-departed');
+    expect(dropped.report.databases.orders.actions).toEqual([{ action: 'dropped-role', role: 'dev.patel' }]);
+    expect(dropped.status).toBe(0);
+    expect(await admin("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'dev.patel'")).toEqual([{ n: 0 }]);
+  });
+
+  test('reports a hand-made rds_iam member and a tier membership granted by hand', async () => {
+    await admin('CREATE ROLE mallory LOGIN', 'GRANT rds_iam TO mallory', 'GRANT iam_admin TO mallory', 'GRANT iam_write TO "bob.kowalski"');
+    const audit = ws.audit('orders');
+    expect(audit.status).toBe(1);
+    expect(findings(audit.report)).toEqual({
+      ...NONE,
+      undeclared: ['mallory'],
+      wrongTier: [{ user: 'bob.kowalski', declared: 'read', actual: ['iam_read', 'iam_write'] }],
+      unmanagedTierMembers: [{ tier: 'iam_admin', member: 'mallory' }, { tier: 'iam_write', member: 'bob.kowalski' }],
+    });
+    await admin('DROP ROLE mallory', 'REVOKE iam_write FROM "bob.kowalski"');
+    expect(ws.audit('orders').status).toBe(0);
+  });
+
+  test('an expired person is locked out at the next apply, and audit --terminate ends their open session', async () => {
+    const session = new Client({ host: orders.host, port: orders.port, user: 'alice.ng', password: 'stand-in-token', database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    await session.connect();
+    session.on('error', () => undefined);
+    try {
+      ws.writeUsers(current.map((u) => (u.username === 'alice.ng' ? { ...u, expires: '2026-06-14' } : u)));
+      ws.synth();
+      await applied('orders');
+      expect(await admin(`SELECT rolcanlogin, (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
+        FROM pg_roles r WHERE rolname = 'alice.ng'`)).toEqual([{ rolcanlogin: false, memberships: 0 }]);
+      expect(await as('alice.ng', 'SELECT 1')).toMatch(/password authentication failed for user "alice.ng"/);
+      // NOLOGIN stops new logins only: the session opened before is still there.
+      expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+
+      const audit = ws.audit('orders');
+      expect(audit.status).toBe(1);
+      expect(findings(audit.report).sessionsWithoutAccess).toEqual([expect.objectContaining({ user: 'alice.ng', client: '127.0.0.1/32' })]);
+      const ended = ws.audit('orders', '--terminate');
+      expect(ended.report.databases.orders.actions).toEqual([{ action: 'ended-session', session: expect.objectContaining({ user: 'alice.ng' }) }]);
+      expect(ended.status).toBe(0);
+      await expect(session.query('SELECT 1')).rejects.toThrow(/terminat|Connection terminated/i);
+      expect(await ws.stack('orders').plan()).toEqual([]);
+    } finally {
+      await session.end().catch(() => undefined);
+    }
+  });
+
+  test('renewing an expired person gives back their login and tier in place', async () => {
+    ws.writeUsers(current);
+    ws.synth();
+    await applied('orders');
+    expect(await as('alice.ng', 'SELECT current_user, session_user')).toEqual([{ current_user: 'iam_admin', session_user: 'alice.ng' }]);
+  });
+
+  test('a removal that cannot drop (objects and grants in another database) still ends login, applies everyone else’s changes and shows in the audit', async () => {
+    await pgAdmin(orders, 'postgres', 'CREATE DATABASE other OWNER dbmaster');
+    await pgAdmin(orders, 'other', 'CREATE TABLE bobs (id int)', 'ALTER TABLE bobs OWNER TO "bob.kowalski"', 'CREATE TABLE shared (id int)', 'GRANT SELECT ON shared TO "bob.kowalski"');
+    ws.writeUsers([
+      ...current.filter((u) => u.username !== 'bob.kowalski').map((u) => (u.username === 'alice.ng' ? { ...u, access: { ...u.access, orders: 'write' } } : u)),
+      { username: 'zoe.new', displayName: 'Zoe New', access: { orders: 'read' } },
+    ]);
+    ws.synth();
+    const result = await ws.stack('orders').apply();
+    expect(result.status).toBe(0);
+    expect(await as('bob.kowalski', 'SELECT 1')).toMatch(/password authentication failed for user "bob.kowalski"/);
+    expect(await as('zoe.new', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
+    expect(await as('alice.ng', 'SELECT current_user')).toEqual([{ current_user: 'iam_write' }]);
+
+    const audit = ws.audit('orders', '--drop-departed');
+    expect(audit.status).toBe(1);
+    expect(audit.report.databases.orders.actions).toEqual([{
+      action: 'failed',
+      what: 'drop role bob.kowalski',
+      error: expect.stringMatching(/role "bob.kowalski" cannot be dropped because some objects depend on it \(.*2 objects in database other/s),
+    }]);
+    expect(findings(audit.report)).toEqual({ ...NONE, leftBehind: ['bob.kowalski'] });
+    // Nothing of it changed: the role and its objects elsewhere stay for a person to sort out.
+    expect(await pgAdmin(orders, 'other', "SELECT tableowner FROM pg_tables WHERE tablename = 'bobs'")).toEqual([{ tableowner: 'bob.kowalski' }]);
     expect(await ws.stack('orders').plan()).toEqual([]);
   });
 });

@@ -140,8 +140,8 @@ function asUser(user: string, command: string, args: string[]): [string, string[
 }
 
 /**
- * PostgreSQL like RDS: TLS only (`hostssl`), a master with CREATEROLE and CREATEDB that owns
- * the databases but is no superuser, and an `rds_iam` role. Members of `rds_iam` are let in
+ * PostgreSQL like RDS: TLS only (`hostssl`), a master with CREATEROLE, CREATEDB,
+ * pg_monitor and pg_signal_backend that owns the databases but is no superuser, and an `rds_iam` role. Members of `rds_iam` are let in
  * over TLS without a password, standing in for a valid IAM token, so tests can log in as
  * people and see what their tier allows.
  */
@@ -182,6 +182,8 @@ export async function startPostgres(dir: string, certs: Certificates, databases:
     const sql = [
       'CREATE ROLE rds_iam NOLOGIN;',
       `CREATE ROLE dbmaster LOGIN CREATEROLE CREATEDB PASSWORD '${masterPassword}';`,
+      // RDS's master sees and may end others' sessions: rds_superuser holds these.
+      'GRANT pg_signal_backend, pg_monitor TO dbmaster;',
       ...databases.map((d) => `CREATE DATABASE "${d}" OWNER dbmaster;`),
     ].join('\n');
     execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', dir, '-p', String(port), '-U', superuser, '-d', 'postgres'], { input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -206,7 +208,8 @@ export function buildAuthenticationPlugin(dir: string): string {
 
 /**
  * MariaDB like RDS: `require_secure_transport=ON`, a master with RDS's master grants (no
- * SUPER), the databases RDS would create at launch, and the AWSAuthenticationPlugin stand-in.
+ * SUPER) and `mysql.rds_kill`, the databases RDS would create at launch, and the
+ * AWSAuthenticationPlugin stand-in.
  */
 export async function startMariadb(dir: string, certs: Certificates, databases: readonly string[], masterPassword: string, pluginDir: string): Promise<RunningServer> {
   const data = path.join(dir, 'data');
@@ -233,6 +236,9 @@ export async function startMariadb(dir: string, certs: Certificates, databases: 
       ...databases.map((d) => `CREATE DATABASE \`${d}\`;`),
       `CREATE USER 'dbmaster'@'%' IDENTIFIED BY '${masterPassword}';`,
       `GRANT ${RDS_MYSQL_MASTER_PRIVILEGES} ON *.* TO 'dbmaster'@'%' WITH GRANT OPTION;`,
+      // RDS's master has no SUPER, so it ends others' connections through this procedure.
+      'CREATE PROCEDURE mysql.rds_kill(IN thread BIGINT) SQL SECURITY DEFINER KILL thread;',
+      "GRANT EXECUTE ON PROCEDURE mysql.rds_kill TO 'dbmaster'@'%';",
       // For the tests' catalog checks, on the socket only (root authenticates by unix_socket, which clients rarely speak).
       `CREATE USER '${MARIADB_CHECKER}'@'localhost' IDENTIFIED BY '${masterPassword}';`,
       `GRANT ALL PRIVILEGES ON *.* TO '${MARIADB_CHECKER}'@'localhost' WITH GRANT OPTION;`,

@@ -24,6 +24,12 @@ export interface E2eContext {
   readonly pluginCache: string;
 }
 
+/** What `npm run audit -- --json` prints. */
+export interface AuditReport {
+  readonly exitCode: number;
+  readonly databases: Readonly<Record<string, Readonly<Record<string, any>>>>;
+}
+
 export function loadContext(env: NodeJS.ProcessEnv = process.env): E2eContext {
   const file = env[CONTEXT_ENV];
   if (!file) throw new Error(`${CONTEXT_ENV} is not set: run the real-engine tests with npm run test:e2e`);
@@ -31,7 +37,7 @@ export function loadContext(env: NodeJS.ProcessEnv = process.env): E2eContext {
 }
 
 /** Expiry is judged against this day, so the example's entries stay as they are. */
-const NOW = '2026-06-15T00:00:00Z';
+export const NOW = '2026-06-15T00:00:00Z';
 
 /** The `RDS_IAM_<KEY>_*` variables that point each database key's users stack at its local server. */
 export function overridesFor(servers: Readonly<Record<string, ServerInfo>>, ca: string, change: Record<string, string> = {}): Record<string, string> {
@@ -80,6 +86,26 @@ export class Workspace {
       env: { ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca, change), CDKTF_OUTDIR: path.join(this.dir, 'cdktf.out'), RDS_IAM_NOW: NOW },
     });
     if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}${result.stdout}`);
+  }
+
+  /**
+   * `npm run audit -- <args> --json` in the copy, connecting through the same overrides as
+   * the users stacks (as the master, password from the environment): its exit code and report.
+   */
+  audit(...args: string[]): { status: number | null; report: AuditReport; stderr: string } {
+    const master = Object.values(this.context.servers)[0].masterPassword;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/audit/main.ts', ...args, '--json'], {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca), PGPASSWORD: master, MYSQL_PASSWORD: master, RDS_IAM_NOW: NOW },
+    });
+    let report: AuditReport;
+    try {
+      report = JSON.parse(result.stdout) as AuditReport;
+    } catch {
+      throw new Error(`audit printed no JSON (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+    }
+    return { status: result.status, report, stderr: result.stderr };
   }
 
   /** The synthesized users stack `users-<key>`, run with the master password of `key`'s server. */

@@ -1,0 +1,125 @@
+/**
+ * How the audit reaches each database: the users stack's connection settings (config.ts and
+ * `RDS_IAM_<KEY>_*`), the deployed endpoint from `cdktf-outputs.json`, and the same login
+ * modes (master secret, IAM token, password from the environment), over the same TLS checks.
+ */
+import * as fs from 'fs';
+import type { ConnectionOptions } from 'tls';
+import * as mysql from 'mysql2/promise';
+import { Client, escapeIdentifier } from 'pg';
+import type { Sql } from '../../lib/audit/catalog';
+import { envPrefix } from '../../lib/model/connection';
+import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../../lib/model/defaults';
+import { EngineFamily, engineFamily } from '../../lib/model/types';
+import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
+import { parsePort } from '../../lib/validation/host';
+import type { ValidInputs } from '../../lib/validation/inputs';
+
+/** `cdktf deploy --outputs-file` content: stack id → output name → value. */
+export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** Seconds to wait for a server before calling it unreachable. */
+export const CONNECT_TIMEOUT_SECONDS = 10;
+
+/** Why a database could not be audited: exit code 2. */
+export class CannotConnect extends Error {}
+
+export interface DatabaseLogin {
+  readonly key: string;
+  readonly family: EngineFamily;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  /** Reads or signs the password only when connecting. */
+  readonly password: () => Promise<string>;
+  readonly tls: ConnectionOptions;
+}
+
+/** An open session the audit runs SQL in. */
+export interface OpenDatabase {
+  readonly sql: Sql;
+  /** Identifier quoting of the driver (PostgreSQL). */
+  readonly quote: (identifier: string) => string;
+  close(): Promise<void>;
+}
+
+/** The login for database `key`, or CannotConnect saying what is missing. */
+export function loginFor(key: string, inputs: ValidInputs, outputs: StackOutputs | undefined, env: NodeJS.ProcessEnv): DatabaseLogin {
+  const database = inputs.config.databases[key];
+  const c = inputs.connections[key] ?? {};
+  const family = engineFamily(database.engine);
+  const deployed = outputs?.[`database-${key}`] ?? {};
+  const where = `set ${envPrefix(key)}HOST (and _PORT, _SSLMODE) or pass --outputs <cdktf-outputs.json written by npm run deploy>`;
+  if (c.proxy !== undefined) {
+    throw new CannotConnect(`connection.proxy is for the MySQL provider; the audit does not go through it: open a port-forward and ${where}`);
+  }
+  const endpoint = typeof deployed.endpoint === 'string' ? deployed.endpoint : undefined;
+  const host = c.host ?? endpoint;
+  if (host === undefined) throw new CannotConnect(`no endpoint known: ${where}`);
+  const port = c.port ?? parsePort(deployed.port) ?? ENGINE_PORTS[family];
+  const user = c.username ?? database.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+  const region = inputs.config.environments[database.environment].region;
+  const login = c.login ?? 'master-secret';
+  const password = async (): Promise<string> => {
+    if (login === 'password') {
+      const variable = family === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PASSWORD';
+      const value = env[variable];
+      if (!value) throw new CannotConnect(`login is password but ${variable} is not set`);
+      return value;
+    }
+    if (login === 'iam') {
+      const { Signer } = await import('@aws-sdk/rds-signer');
+      return new Signer({ hostname: host, port, region, username: user }).getAuthToken();
+    }
+    const secretArn = typeof deployed.master_secret_arn === 'string' ? deployed.master_secret_arn : undefined;
+    if (!secretArn) throw new CannotConnect(`login is master-secret but no master_secret_arn is known: pass --outputs <cdktf-outputs.json written by npm run deploy>`);
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const secret = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return (JSON.parse(secret.SecretString ?? '{}') as { password?: string }).password ?? '';
+  };
+  const sslMode = c.sslMode ?? 'verify-full';
+  const tls: ConnectionOptions = sslMode === 'require'
+    ? { rejectUnauthorized: false }
+    : {
+      ca: fs.readFileSync(c.caBundle ?? rdsCaBundleFile(), 'utf8'),
+      rejectUnauthorized: true,
+      // verify-ca: the chain, not the name (a tunnel address never matches the certificate).
+      ...(sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+    };
+  return { key, family, host, port, database: database.databaseName, user, password, tls };
+}
+
+/** Connects with `login`; any failure becomes CannotConnect with the driver's reason. */
+export async function openDatabase(login: DatabaseLogin): Promise<OpenDatabase> {
+  try {
+    const password = await login.password();
+    if (login.family === 'postgres') {
+      const client = new Client({
+        host: login.host, port: login.port, database: login.database, user: login.user, password, ssl: login.tls,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_SECONDS * 1000, application_name: 'rds-iam-access audit',
+      });
+      client.on('error', () => undefined); // a server going away mid-audit fails the query instead
+      await client.connect();
+      return {
+        sql: { query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows },
+        quote: escapeIdentifier,
+        close: () => client.end(),
+      };
+    }
+    const connection = await mysql.createConnection({
+      host: login.host, port: login.port, database: login.database, user: login.user, password, ssl: login.tls as mysql.SslOptions,
+      connectTimeout: CONNECT_TIMEOUT_SECONDS * 1000,
+      // The token goes in clear text inside TLS, as RDS asks of IAM logins.
+      authPlugins: { mysql_clear_password: () => () => Buffer.from(`${password}\0`) },
+    });
+    return {
+      sql: { query: async (text, params) => (await connection.query(text, params as unknown[] | undefined))[0] as Record<string, unknown>[] },
+      quote: (identifier) => mysql.escapeId(identifier),
+      close: () => connection.end(),
+    };
+  } catch (error) {
+    if (error instanceof CannotConnect) throw error;
+    throw new CannotConnect(`${login.user}@${login.host}:${login.port}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `npm run audit [-- <database>…] [--json] [--terminate] [--drop-departed]`: compares each
+ * database with users.ts and reports IAM users made by hand, declared people missing, tier
+ * roles with members from elsewhere, roles removals left and sessions of people without
+ * access. Exit code 0 as declared, 1 drift, 2 a database could not be audited.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { config } from '../../config';
+import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, terminatePostgres } from '../../lib/audit/catalog';
+import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
+import { clockFromEnv } from '../../lib/model/clock';
+import { DATABASE_DEFAULTS } from '../../lib/model/defaults';
+import { byCodeUnit } from '../../lib/model/order';
+import { readUsersFile } from '../../lib/validation/data-file';
+import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
+import { ValidationError } from '../../lib/validation/problems';
+import { CannotConnect, DatabaseLogin, loginFor, openDatabase, StackOutputs } from './login';
+import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode } from './report';
+
+const USAGE = `Usage: npm run audit [-- <database>…] [options]
+
+Compares each database (default: all in config.ts) with users.ts. Connects as the users
+stack does: RDS_IAM_<KEY>_* overrides, else the endpoint and master secret of
+cdktf-outputs.json.
+
+Options:
+  --terminate       end the open sessions of people without access
+  --drop-departed   drop the PostgreSQL roles removals left (login already revoked)
+  --json            print JSON instead of text
+  --outputs FILE    outputs of \`npm run deploy\` (default: cdktf-outputs.json)
+
+Exit code: 0 as users.ts says, 1 something differs, 2 a database could not be audited.
+`;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Options {
+  readonly terminate: boolean;
+  readonly dropDeparted: boolean;
+}
+
+/** Audits one database and takes the actions asked for; never throws. */
+export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options): Promise<DatabaseAudit> {
+  let db;
+  try {
+    db = await openDatabase(login);
+  } catch (error) {
+    return { status: 'unreachable', error: (error as Error).message };
+  }
+  try {
+    const { sql, quote } = db;
+    const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
+    const database = inputs.config.databases[login.key];
+    const projectLogins = [database.masterUsername ?? DATABASE_DEFAULTS.masterUsername, login.user];
+    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, projectLogins));
+    const actions: AuditAction[] = [];
+    const ended = new Set<number>();
+    const dropped = new Set<string>();
+    if (options.terminate) {
+      for (const session of found.sessionsWithoutAccess) {
+        try {
+          await (login.family === 'postgres' ? terminatePostgres(sql, session.id) : killMysql(sql, session.id));
+          actions.push({ action: 'ended-session', session });
+          ended.add(session.id);
+        } catch (error) {
+          actions.push({ action: 'failed', what: `end session ${session.id} of ${session.user}`, error: (error as Error).message });
+        }
+      }
+    }
+    if (options.dropDeparted && login.family === 'postgres') {
+      for (const role of found.leftBehind) {
+        try {
+          await dropPostgresRole(sql, role, quote);
+          actions.push({ action: 'dropped-role', role });
+          dropped.add(role);
+        } catch (error) {
+          const detail = (error as { detail?: string }).detail;
+          actions.push({ action: 'failed', what: `drop role ${role}`, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
+        }
+      }
+    }
+    const findings: Findings = {
+      ...found,
+      sessionsWithoutAccess: found.sessionsWithoutAccess.filter((s) => !ended.has(s.id)),
+      leftBehind: found.leftBehind.filter((r) => !dropped.has(r)),
+    };
+    return {
+      status: hasDrift(findings) ? 'drift' : 'clean',
+      family: login.family,
+      server: `${login.host}:${login.port} as ${login.user}`,
+      findings,
+      actions,
+    };
+  } catch (error) {
+    return { status: 'unreachable', error: `reading the catalog: ${(error as Error).message}` };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+function readOutputs(file: string | undefined): StackOutputs | undefined {
+  const chosen = file ?? path.join(process.cwd(), 'cdktf-outputs.json');
+  if (!fs.existsSync(chosen)) {
+    if (file !== undefined) throw new CannotConnect(`outputs file ${file} does not exist`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(fs.readFileSync(chosen, 'utf8')) as StackOutputs;
+  } catch (error) {
+    throw new CannotConnect(`outputs file ${chosen} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, terminate: { type: 'boolean' }, 'drop-departed': { type: 'boolean' },
+      outputs: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    write(USAGE);
+    return 0;
+  }
+  const inputs = validateInputs({ config, users: readUsersFile(ROOT), now: clockFromEnv(env)(), env });
+  const keys = positionals.length > 0 ? positionals : Object.keys(inputs.config.databases).sort(byCodeUnit);
+  const unknown = keys.filter((k) => !Object.prototype.hasOwnProperty.call(inputs.config.databases, k));
+  if (unknown.length > 0) {
+    throw new CannotConnect(`unknown database ${unknown.map((k) => JSON.stringify(k)).join(', ')}; config.ts has ${Object.keys(inputs.config.databases).sort(byCodeUnit).join(', ')}`);
+  }
+  const outputs = readOutputs(values.outputs);
+  const options = { terminate: values.terminate === true, dropDeparted: values['drop-departed'] === true };
+  const entries = await Promise.all(keys.map(async (key): Promise<[string, DatabaseAudit]> => {
+    try {
+      return [key, await auditDatabase(loginFor(key, inputs, outputs, env), inputs, options)];
+    } catch (error) {
+      if (!(error instanceof CannotConnect)) throw error;
+      return [key, { status: 'unreachable', error: error.message }];
+    }
+  }));
+  const audits = Object.fromEntries(entries);
+  write(values.json ? auditJson(audits) : auditText(audits));
+  return exitCode(audits);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      if (!(error instanceof CannotConnect || error instanceof ValidationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
+      process.stderr.write(`audit: ${error.message}\n${error instanceof ValidationError ? '' : `\n${USAGE}`}`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,96 @@
+import { FINDING_KINDS, Findings, Session } from '../../lib/audit/findings';
+import type { EngineFamily } from '../../lib/model/types';
+
+/** One audited database: what differs, what the audit did, or why it could not look. */
+export type DatabaseAudit =
+  | {
+    readonly status: 'clean' | 'drift';
+    readonly family: EngineFamily;
+    readonly server: string;
+    /** What is still different after the actions. */
+    readonly findings: Findings;
+    readonly actions: readonly AuditAction[];
+  }
+  | { readonly status: 'unreachable'; readonly error: string };
+
+export type AuditAction =
+  | { readonly action: 'ended-session'; readonly session: Session }
+  | { readonly action: 'dropped-role'; readonly role: string }
+  | { readonly action: 'failed'; readonly what: string; readonly error: string };
+
+/** 0 clean, 1 drift, 2 a database could not be audited. */
+export function exitCode(audits: Readonly<Record<string, DatabaseAudit>>): 0 | 1 | 2 {
+  const all = Object.values(audits);
+  if (all.some((a) => a.status === 'unreachable')) return 2;
+  return all.some((a) => a.status === 'drift') ? 1 : 0;
+}
+
+/** A database name as a terminal may print it: quoted, with escapes, when it is anything but plain. */
+export function shown(name: string): string {
+  return /^[\w.@+=-]+$/.test(name) ? name : JSON.stringify(name);
+}
+
+function sessionText(s: Session): string {
+  return `session ${s.id} of ${shown(s.user)}${s.client ? ` from ${shown(s.client)}` : ''}${s.since ? ` since ${s.since}` : ''}`;
+}
+
+/** The findings as lines, the fix in each. */
+export function findingLines(f: Findings): string[] {
+  const lines: string[] = [];
+  for (const kind of FINDING_KINDS) {
+    switch (kind) {
+      case 'undeclared':
+        for (const u of f.undeclared) lines.push(`IAM user not in users.ts: ${shown(u)} (add them to users.ts, or drop the user)`);
+        break;
+      case 'missing':
+        for (const m of f.missing) lines.push(`in users.ts but cannot log in with IAM here: ${shown(m.user)} (${m.tier}); deploy the users stack`);
+        break;
+      case 'wrongTier':
+        for (const w of f.wrongTier) {
+          lines.push(`tier differs: ${shown(w.user)} is in ${w.actual.length > 0 ? w.actual.map(shown).join(', ') : 'no tier role'}, users.ts says ${w.declared}`);
+        }
+        break;
+      case 'unmanagedTierMembers':
+        for (const m of f.unmanagedTierMembers) lines.push(`member of ${shown(m.tier)} not from users.ts: ${shown(m.member)} (granted by hand; revoke it or declare them)`);
+        break;
+      case 'leftBehind':
+        for (const r of f.leftBehind) lines.push(`role left by a removal, IAM login already revoked: ${shown(r)} (drop it with --drop-departed)`);
+        break;
+      case 'sessionsWithoutAccess':
+        for (const s of f.sessionsWithoutAccess) lines.push(`open ${sessionText(s)}, who has no access now (end it with --terminate)`);
+        break;
+    }
+  }
+  return lines;
+}
+
+function actionLine(a: AuditAction): string {
+  switch (a.action) {
+    case 'ended-session':
+      return `ended ${sessionText(a.session)}`;
+    case 'dropped-role':
+      return `dropped role ${shown(a.role)}`;
+    case 'failed':
+      return `could not ${a.what}: ${a.error.replace(/\s+/g, ' ')}`;
+  }
+}
+
+/** The audit as text: one block per database. */
+export function auditText(audits: Readonly<Record<string, DatabaseAudit>>): string {
+  const blocks: string[] = [];
+  for (const [key, audit] of Object.entries(audits)) {
+    if (audit.status === 'unreachable') {
+      blocks.push(`${key}: cannot connect: ${audit.error}`);
+      continue;
+    }
+    const head = `${key} (${audit.family}, ${audit.server}): ${audit.status === 'clean' ? 'as users.ts says' : 'differs from users.ts'}`;
+    const body = [...audit.actions.map(actionLine), ...findingLines(audit.findings)].map((l) => `  ${l}`);
+    blocks.push([head, ...body].join('\n'));
+  }
+  return `${blocks.join('\n')}\n`;
+}
+
+/** The audit as JSON, for pipelines: `{ exitCode, databases: { <key>: … } }`. */
+export function auditJson(audits: Readonly<Record<string, DatabaseAudit>>): string {
+  return `${JSON.stringify({ exitCode: exitCode(audits), databases: audits }, null, 2)}\n`;
+}

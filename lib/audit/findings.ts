@@ -1,0 +1,131 @@
+import { byCodeUnit } from '../model/order';
+import { tierRoleName } from '../model/tiers';
+import { Tier, TIERS } from '../model/types';
+
+/** An open connection to a database server, as its catalog lists it. */
+export interface Session {
+  /** PostgreSQL backend pid / MySQL connection id. */
+  readonly id: number;
+  readonly user: string;
+  /** Where it connects from, as the server saw it. */
+  readonly client?: string;
+  /** When it logged in (PostgreSQL), ISO time. */
+  readonly since?: string;
+}
+
+/** What one server's catalog says about its users, read by `lib/audit/catalog.ts`. */
+export interface CatalogSnapshot {
+  /** Users that log in with an IAM token: PostgreSQL direct members of `rds_iam`, MySQL `AWSAuthenticationPlugin` accounts. */
+  readonly iamUsers: readonly string[];
+  /** Every user or role name on the server, so a session of a dropped user can be told. */
+  readonly existing: readonly string[];
+  /** Users that may log in (PostgreSQL `rolcanlogin`; every MySQL account). */
+  readonly canLogin: readonly string[];
+  /** Tier role name → its direct members that are not tier roles themselves. */
+  readonly tierMembers: Readonly<Record<string, readonly string[]>>;
+  /** PostgreSQL: roles set to work as a tier role at login (`role=iam_…`), which only the users stack sets. */
+  readonly marked: readonly string[];
+  /** Open sessions, the audit's own left out. */
+  readonly sessions: readonly Session[];
+}
+
+/** Who users.ts gives this database. */
+export interface DeclaredAccess {
+  /** Person → tier, for entries that grant access now. */
+  readonly active: ReadonlyMap<string, Tier>;
+  /** People whose entry names this database but has expired. */
+  readonly expired: ReadonlySet<string>;
+  /** The project's own logins here (the master user, the users stack's login user): never drift. */
+  readonly projectLogins: ReadonlySet<string>;
+}
+
+export interface TierMismatch {
+  readonly user: string;
+  readonly declared: Tier;
+  /** The tier roles the user is in, sorted (empty when none). */
+  readonly actual: readonly string[];
+}
+
+/** What differs between a database and users.ts; every list sorted. */
+export interface Findings {
+  /** IAM users users.ts does not give this database (made by hand, or not yet removed). */
+  readonly undeclared: readonly string[];
+  /** People users.ts gives this database who cannot log in here with IAM. */
+  readonly missing: readonly { readonly user: string; readonly tier: Tier }[];
+  /** People in other tier roles than users.ts says. */
+  readonly wrongTier: readonly TierMismatch[];
+  /** Members of a tier role users.ts does not put there. */
+  readonly unmanagedTierMembers: readonly { readonly tier: string; readonly member: string }[];
+  /** PostgreSQL: roles a removal left (IAM login already revoked), for `--drop-departed`. */
+  readonly leftBehind: readonly string[];
+  /** Open sessions of users who have no access now. */
+  readonly sessionsWithoutAccess: readonly Session[];
+}
+
+export const FINDING_KINDS: readonly (keyof Findings)[] = ['undeclared', 'missing', 'wrongTier', 'unmanagedTierMembers', 'leftBehind', 'sessionsWithoutAccess'];
+
+/** Compares a server's catalog with what users.ts declares for it. */
+export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess): Findings {
+  const iam = new Set(catalog.iamUsers);
+  const canLogin = new Set(catalog.canLogin);
+  const existing = new Set(catalog.existing);
+  const tierRoles = new Map(TIERS.map((t) => [tierRoleName(t), t]));
+  const tiersOf = new Map<string, string[]>();
+  const unmanagedTierMembers: { tier: string; member: string }[] = [];
+  for (const [role, members] of Object.entries(catalog.tierMembers)) {
+    // The login that created the tier roles holds them with admin option (MariaDB, PostgreSQL 16+).
+    for (const member of members.filter((m) => !declared.projectLogins.has(m))) {
+      if (!tiersOf.has(member)) tiersOf.set(member, []);
+      tiersOf.get(member)!.push(role);
+      const tier = declared.active.get(member);
+      if (tier === undefined || tierRoleName(tier) !== role) unmanagedTierMembers.push({ tier: role, member });
+    }
+  }
+
+  const missing: { user: string; tier: Tier }[] = [];
+  const wrongTier: TierMismatch[] = [];
+  for (const [user, tier] of declared.active) {
+    if (!iam.has(user) || !canLogin.has(user)) {
+      missing.push({ user, tier });
+      continue;
+    }
+    const actual = (tiersOf.get(user) ?? []).filter((r) => tierRoles.has(r)).sort(byCodeUnit);
+    if (actual.length !== 1 || actual[0] !== tierRoleName(tier)) wrongTier.push({ user, declared: tier, actual });
+  }
+
+  const hasAccess = (user: string) => declared.active.has(user) && iam.has(user) && canLogin.has(user);
+  const ours = (user: string) => iam.has(user) || catalog.marked.includes(user) || declared.expired.has(user) || !existing.has(user);
+  return {
+    undeclared: catalog.iamUsers.filter((u) => !declared.active.has(u) && !declared.projectLogins.has(u)).sort(byCodeUnit),
+    missing: missing.sort((a, b) => byCodeUnit(a.user, b.user)),
+    wrongTier: wrongTier.sort((a, b) => byCodeUnit(a.user, b.user)),
+    unmanagedTierMembers: unmanagedTierMembers.sort((a, b) => byCodeUnit(a.tier, b.tier) || byCodeUnit(a.member, b.member)),
+    leftBehind: catalog.marked.filter((u) => !declared.active.has(u) && !declared.expired.has(u)).sort(byCodeUnit),
+    // A session of an IAM user, of a role the users stack made, of an expired person, or of a
+    // user that no longer exists; other users' sessions are not this project's to judge.
+    sessionsWithoutAccess: catalog.sessions.filter((s) => !hasAccess(s.user) && !declared.projectLogins.has(s.user) && ours(s.user)).sort((a, b) => byCodeUnit(a.user, b.user) || a.id - b.id),
+  };
+}
+
+/** Whether anything in `findings` differs from users.ts. */
+export function hasDrift(findings: Findings): boolean {
+  return FINDING_KINDS.some((kind) => findings[kind].length > 0);
+}
+
+/** What users.ts declares for database `key`, with the project's own logins there. */
+export function declaredFor(
+  key: string,
+  people: { readonly active: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[]; readonly expired: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[] },
+  projectLogins: readonly string[],
+): DeclaredAccess {
+  const active = new Map<string, Tier>();
+  for (const user of people.active) {
+    const tier = user.access.get(key);
+    if (tier !== undefined) active.set(user.username, tier);
+  }
+  return {
+    active,
+    expired: new Set(people.expired.filter((u) => u.access.has(key)).map((u) => u.username)),
+    projectLogins: new Set(projectLogins),
+  };
+}

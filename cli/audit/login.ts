@@ -14,9 +14,8 @@ import { EngineFamily, engineFamily } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
 import type { ValidInputs } from '../../lib/validation/inputs';
+import type { StackOutputs } from '../shared/outputs';
 
-/** `cdktf deploy --outputs-file` content: stack id → output name → value. */
-export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /** Seconds to wait for a server before calling it unreachable. */
 export const CONNECT_TIMEOUT_SECONDS = 10;

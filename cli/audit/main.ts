@@ -4,7 +4,6 @@
  * roles with members from elsewhere, roles removals left and sessions of people without
  * access. Exit code 0 as declared, 1 drift, 2 a database could not be audited.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { config } from '../../config';
@@ -16,8 +15,9 @@ import { byCodeUnit } from '../../lib/model/order';
 import { readUsersFile } from '../../lib/validation/data-file';
 import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
 import { ValidationError } from '../../lib/validation/problems';
-import { CannotConnect, DatabaseLogin, loginFor, openDatabase, StackOutputs } from './login';
-import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode } from './report';
+import { readOutputs } from '../shared/outputs';
+import { CannotConnect, DatabaseLogin, loginFor, openDatabase } from './login';
+import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode, shown } from './report';
 
 const USAGE = `Usage: npm run audit [-- <database>…] [options]
 
@@ -65,7 +65,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
           actions.push({ action: 'ended-session', session });
           ended.add(session.id);
         } catch (error) {
-          actions.push({ action: 'failed', what: `end session ${session.id} of ${session.user}`, error: (error as Error).message });
+          actions.push({ action: 'failed', what: `end session ${session.id} of ${shown(session.user)}`, error: (error as Error).message });
         }
       }
     }
@@ -77,7 +77,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
           dropped.add(role);
         } catch (error) {
           const detail = (error as { detail?: string }).detail;
-          actions.push({ action: 'failed', what: `drop role ${role}`, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
+          actions.push({ action: 'failed', what: `drop role ${shown(role)}`, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
         }
       }
     }
@@ -100,19 +100,6 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   }
 }
 
-function readOutputs(file: string | undefined): StackOutputs | undefined {
-  const chosen = file ?? path.join(process.cwd(), 'cdktf-outputs.json');
-  if (!fs.existsSync(chosen)) {
-    if (file !== undefined) throw new CannotConnect(`outputs file ${file} does not exist`);
-    return undefined;
-  }
-  try {
-    return JSON.parse(fs.readFileSync(chosen, 'utf8')) as StackOutputs;
-  } catch (error) {
-    throw new CannotConnect(`outputs file ${chosen} is not JSON: ${(error as Error).message}`);
-  }
-}
-
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -132,7 +119,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   if (unknown.length > 0) {
     throw new CannotConnect(`unknown database ${unknown.map((k) => JSON.stringify(k)).join(', ')}; config.ts has ${Object.keys(inputs.config.databases).sort(byCodeUnit).join(', ')}`);
   }
-  const outputs = readOutputs(values.outputs);
+  const outputs = readOutputs(values.outputs, (message) => new CannotConnect(message));
   const options = { terminate: values.terminate === true, dropDeparted: values['drop-departed'] === true };
   const entries = await Promise.all(keys.map(async (key): Promise<[string, DatabaseAudit]> => {
     try {

@@ -27,7 +27,7 @@ export function exitCode(audits: Readonly<Record<string, DatabaseAudit>>): 0 | 1
 
 /** A database name as a terminal may print it: quoted, with escapes, when it is anything but plain. */
 export function shown(name: string): string {
-  return /^[\w.@+=-]+$/.test(name) ? name : JSON.stringify(name);
+  return /^[\w.@+=:/-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
 function sessionText(s: Session): string {
@@ -71,7 +71,7 @@ function actionLine(a: AuditAction): string {
     case 'dropped-role':
       return `dropped role ${shown(a.role)}`;
     case 'failed':
-      return `could not ${a.what}: ${a.error.replace(/\s+/g, ' ')}`;
+      return `could not ${a.what}: ${a.error.replace(/\s+/g, ' ').replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1))}`;
   }
 }
 

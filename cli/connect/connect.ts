@@ -3,6 +3,7 @@ import { ENGINE_PORTS } from '../../lib/model/defaults';
 import { isHost, parsePort } from '../../lib/validation/host';
 import { USERNAME_PATTERN } from '../../lib/validation/validate-users';
 import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
+import type { StackOutputs } from '../shared/outputs';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
 export class ConnectError extends Error {
@@ -38,9 +39,6 @@ export interface ConnectTarget {
   /** Where to actually connect, when going through a tunnel. */
   readonly via?: { readonly host: string; readonly port: number };
 }
-
-/** `cdktf deploy --outputs-file` content: stack id → output name → value. */
-export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /** The database's config.ts entry, or a ConnectError listing the known ones. */
 export function databaseConfig(config: AppConfig, key: string): DatabaseConfig {

@@ -9,9 +9,10 @@ import { config } from '../../config';
 import type { AppConfig } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
+import { readOutputs } from '../shared/outputs';
 import {
   CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, MysqlClientFlavor, mysqlFlavor, printable,
-  resolveTarget, StackOutputs,
+  resolveTarget,
 } from './connect';
 
 const USAGE = `Usage:
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const target = resolveTarget(
     { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
     fleet,
-    readOutputs(values.outputs),
+    readOutputs(values.outputs, (message) => new ConnectError(message)),
   );
   const token = await generateToken(target, { profile: values.profile });
   if (tokenOnly) {
@@ -87,19 +88,6 @@ async function main(argv: string[]): Promise<number> {
 function installedMysqlFlavor(): MysqlClientFlavor {
   const version = spawnSync('mysql', ['--version'], { encoding: 'utf8' });
   return mysqlFlavor(`${version.stdout ?? ''}`);
-}
-
-function readOutputs(file: string | undefined): StackOutputs | undefined {
-  const chosen = file ?? 'cdktf-outputs.json';
-  if (!fs.existsSync(chosen)) {
-    if (file !== undefined) throw new ConnectError(`Outputs file ${file} does not exist.`);
-    return undefined;
-  }
-  try {
-    return JSON.parse(fs.readFileSync(chosen, 'utf8')) as StackOutputs;
-  } catch (error) {
-    throw new ConnectError(`Outputs file ${chosen} is not JSON: ${(error as Error).message}`);
-  }
 }
 
 const INSTALL_HINTS: Readonly<Record<string, string>> = {

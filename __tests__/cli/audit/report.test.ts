@@ -1,0 +1,35 @@
+import { auditJson, auditText, DatabaseAudit, exitCode } from '../../../cli/audit/report';
+
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+const clean: DatabaseAudit = { status: 'clean', family: 'postgres', server: 'db:5432 as dbmaster', findings: NONE, actions: [] };
+const drift: DatabaseAudit = {
+  status: 'drift',
+  family: 'mysql',
+  server: 'db:3306 as dbmaster',
+  findings: { ...NONE, undeclared: ['mal\u001b[2Jlory'], sessionsWithoutAccess: [{ id: 9, user: 'erin', client: '10.0.0.5:5123' }] },
+  actions: [{ action: 'failed', what: 'drop role dev', error: 'role "dev" cannot be dropped\nDETAIL: 1 object in database other' }],
+};
+
+describe('audit report', () => {
+  test('exit code: 0 when every database is as declared, 1 on drift, 2 when one could not be audited', () => {
+    expect(exitCode({ a: clean })).toBe(0);
+    expect(exitCode({ a: clean, b: drift })).toBe(1);
+    expect(exitCode({ a: drift, b: { status: 'unreachable', error: 'refused' } })).toBe(2);
+  });
+
+  test('text: one block per database, a fix on each finding, names from the server escaped', () => {
+    expect(auditText({ billing: drift, orders: clean, sandbox: { status: 'unreachable', error: 'connect ECONNREFUSED' } })).toBe([
+      'billing (mysql, db:3306 as dbmaster): differs from users.ts',
+      '  could not drop role dev: role "dev" cannot be dropped DETAIL: 1 object in database other',
+      '  IAM user not in users.ts: "mal\\u001b[2Jlory" (add them to users.ts, or drop the user)',
+      '  open session 9 of erin from 10.0.0.5:5123, who has no access now (end it with --terminate)',
+      'orders (postgres, db:5432 as dbmaster): as users.ts says',
+      'sandbox: cannot connect: connect ECONNREFUSED',
+      '',
+    ].join('\n'));
+  });
+
+  test('JSON carries the exit code and every database', () => {
+    expect(JSON.parse(auditJson({ orders: clean }))).toEqual({ exitCode: 0, databases: { orders: clean } });
+  });
+});

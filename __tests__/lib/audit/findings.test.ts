@@ -1,0 +1,63 @@
+import { auditFindings, CatalogSnapshot, declaredFor, DeclaredAccess, hasDrift } from '../../../lib/audit/findings';
+
+const declared: DeclaredAccess = {
+  active: new Map([['alice', 'admin'], ['bob', 'read']]),
+  expired: new Set(['erin']),
+  projectLogins: new Set(['dbmaster']),
+};
+
+/** A server exactly as users.ts says, with the creator's admin memberships of the tier roles. */
+const clean: CatalogSnapshot = {
+  iamUsers: ['alice', 'bob'],
+  existing: ['alice', 'app', 'bob', 'dbmaster', 'erin', 'iam_admin', 'iam_read', 'iam_write', 'rds_iam'],
+  canLogin: ['alice', 'bob', 'dbmaster'],
+  tierMembers: { iam_admin: ['alice', 'dbmaster'], iam_read: ['bob', 'dbmaster'], iam_write: ['dbmaster'] },
+  marked: ['alice', 'bob', 'erin'],
+  sessions: [{ id: 7, user: 'alice' }, { id: 8, user: 'dbmaster' }, { id: 9, user: 'app' }],
+};
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+
+describe('auditFindings', () => {
+  test('a server as users.ts says has no findings: the project’s logins, expired people’s locked roles and other users’ sessions are not drift', () => {
+    expect(auditFindings(clean, declared)).toEqual(NONE);
+    expect(hasDrift(auditFindings(clean, declared))).toBe(false);
+  });
+
+  test('reports an IAM user made by hand and its tier membership', () => {
+    const found = auditFindings({ ...clean, iamUsers: [...clean.iamUsers, 'mallory'], tierMembers: { ...clean.tierMembers, iam_admin: ['alice', 'mallory'] } }, declared);
+    expect(found).toEqual({ ...NONE, undeclared: ['mallory'], unmanagedTierMembers: [{ tier: 'iam_admin', member: 'mallory' }] });
+    expect(hasDrift(found)).toBe(true);
+  });
+
+  test('reports declared people who cannot log in with IAM, and tiers that differ', () => {
+    const found = auditFindings({ ...clean, iamUsers: ['bob'], tierMembers: { iam_admin: [], iam_read: ['bob'], iam_write: ['bob'] } }, declared);
+    expect(found.missing).toEqual([{ user: 'alice', tier: 'admin' }]);
+    expect(found.wrongTier).toEqual([{ user: 'bob', declared: 'read', actual: ['iam_read', 'iam_write'] }]);
+    expect(found.unmanagedTierMembers).toEqual([{ tier: 'iam_write', member: 'bob' }]);
+  });
+
+  test('reports a role a removal left (marked, declared nowhere)', () => {
+    expect(auditFindings({ ...clean, marked: [...clean.marked, 'dev'], existing: [...clean.existing, 'dev'] }, declared).leftBehind).toEqual(['dev']);
+  });
+
+  test('reports sessions of an expired person, a left role, an undeclared IAM user and a dropped user; not of people with access', () => {
+    const found = auditFindings({
+      ...clean,
+      iamUsers: [...clean.iamUsers, 'mallory'],
+      marked: [...clean.marked, 'dev'],
+      existing: [...clean.existing, 'dev', 'mallory'],
+      sessions: [...clean.sessions, { id: 4, user: 'erin' }, { id: 3, user: 'dev' }, { id: 2, user: 'mallory' }, { id: 1, user: 'gone' }],
+    }, declared);
+    expect(found.sessionsWithoutAccess.map((s) => s.user)).toEqual(['dev', 'erin', 'gone', 'mallory']);
+  });
+});
+
+describe('declaredFor', () => {
+  test('takes the people who name the database, and the project’s logins', () => {
+    const people = {
+      active: [{ username: 'alice', access: new Map([['orders', 'admin' as const]]) }, { username: 'bob', access: new Map([['billing', 'read' as const]]) }],
+      expired: [{ username: 'erin', access: new Map([['orders', 'read' as const]]) }],
+    };
+    expect(declaredFor('orders', people, ['dbmaster'])).toEqual({ active: new Map([['alice', 'admin']]), expired: new Set(['erin']), projectLogins: new Set(['dbmaster']) });
+  });
+});

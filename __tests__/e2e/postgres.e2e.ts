@@ -204,9 +204,14 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     expect(await as('alice.ng', 'SELECT current_user, session_user')).toEqual([{ current_user: 'iam_admin', session_user: 'alice.ng' }]);
   });
 
-  test('a removal that cannot drop (objects and grants in another database) still ends login, applies everyone else’s changes and shows in the audit', async () => {
+  test('a removal that cannot drop (objects in two schemas, objects and grants in another database, an open session) still ends login, applies everyone else’s changes and shows in the audit', async () => {
     await pgAdmin(orders, 'postgres', 'CREATE DATABASE other OWNER dbmaster');
     await pgAdmin(orders, 'other', 'CREATE TABLE bobs (id int)', 'ALTER TABLE bobs OWNER TO "bob.kowalski"', 'CREATE TABLE shared (id int)', 'GRANT SELECT ON shared TO "bob.kowalski"');
+    await admin('CREATE TABLE public.bob_public (id int)', 'CREATE TABLE reporting.bob_reporting (id int)',
+      'ALTER TABLE public.bob_public OWNER TO "bob.kowalski"', 'ALTER TABLE reporting.bob_reporting OWNER TO "bob.kowalski"');
+    const session = new Client({ host: orders.host, port: orders.port, user: 'bob.kowalski', password: 'stand-in-token', database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    await session.connect();
+    session.on('error', () => undefined);
     ws.writeUsers([
       ...current.filter((u) => u.username !== 'bob.kowalski').map((u) => (u.username === 'alice.ng' ? { ...u, access: { ...u.access, orders: 'write' } } : u)),
       { username: 'zoe.new', displayName: 'Zoe New', access: { orders: 'read' } },
@@ -215,12 +220,17 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     const result = await ws.stack('orders').apply();
     expect(result.status).toBe(0);
     expect(await as('bob.kowalski', 'SELECT 1')).toMatch(/password authentication failed for user "bob.kowalski"/);
+    expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(await as('zoe.new', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
     expect(await as('alice.ng', 'SELECT current_user')).toEqual([{ current_user: 'iam_write' }]);
+    // What bob owned in this database moved to the master, in both schemas.
+    expect(await admin("SELECT schemaname, tableowner FROM pg_tables WHERE tablename LIKE 'bob\\_%' ORDER BY 1")).toEqual([
+      { schemaname: 'public', tableowner: 'dbmaster' }, { schemaname: 'reporting', tableowner: 'dbmaster' },
+    ]);
 
-    const audit = ws.audit('orders', '--drop-departed');
+    const audit = ws.audit('orders', '--drop-departed', '--terminate');
     expect(audit.status).toBe(1);
-    expect(audit.report.databases.orders.actions).toEqual([{
+    expect(audit.report.databases.orders.actions).toEqual([{ action: 'ended-session', session: expect.objectContaining({ user: 'bob.kowalski' }) }, {
       action: 'failed',
       what: 'drop role bob.kowalski',
       error: expect.stringMatching(/role "bob.kowalski" cannot be dropped because some objects depend on it \(.*2 objects in database other/s),
@@ -229,6 +239,8 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     // Nothing of it changed: the role and its objects elsewhere stay for a person to sort out.
     expect(await pgAdmin(orders, 'other', "SELECT tableowner FROM pg_tables WHERE tablename = 'bobs'")).toEqual([{ tableowner: 'bob.kowalski' }]);
     expect(await ws.stack('orders').plan()).toEqual([]);
+    await expect(session.query('SELECT 1')).rejects.toThrow();
+    await session.end().catch(() => undefined);
   });
 });
 

@@ -5,7 +5,7 @@ import { ConnectPolicyStack } from './connect-policy-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, DatabaseGrant } from '../lib/model/types';
+import { AppConfig, grantsOn } from '../lib/model/types';
 import { ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 
@@ -36,8 +36,9 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       ...envProps,
       database: dbStack.database,
       schemas: db.schemas,
-      grants: grantsFor(key, validated),
-      locked: lockedFor(key, validated),
+      // validated lists are sorted by username, so these are too.
+      grants: grantsOn(key, validated.active),
+      locked: grantsOn(key, validated.expired),
       connection: connections[key],
     });
   }
@@ -84,22 +85,6 @@ function composeIdentityCenter(
     }
   }
   return { identityCenter, connectPolicies };
-}
-
-/** Who may use database `key`, sorted by username. */
-export function grantsFor(key: string, validated: ValidatedUsers): DatabaseGrant[] {
-  return validated.active.flatMap((user) => {
-    const tier = user.access.get(key);
-    return tier ? [{ username: user.username, tier }] : [];
-  });
-}
-
-/** Whose access to database `key` has expired, with the tier they had, sorted by username. */
-export function lockedFor(key: string, validated: ValidatedUsers): DatabaseGrant[] {
-  return validated.expired.flatMap((user) => {
-    const tier = user.access.get(key);
-    return tier ? [{ username: user.username, tier }] : [];
-  });
 }
 
 /** Database key → usernames whose entry expired there (sorted), for the synth notice. */

@@ -1,6 +1,7 @@
 import { byCodeUnit } from '../model/order';
 import { tierRoleName } from '../model/tiers';
-import { Tier, TIERS } from '../model/types';
+import { grantsOn, Tier } from '../model/types';
+import type { ValidatedUsers } from '../validation/validate-users';
 
 /** An open connection to a database server, as its catalog lists it. */
 export interface Session {
@@ -69,7 +70,8 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
   const iam = new Set(catalog.iamUsers);
   const canLogin = new Set(catalog.canLogin);
   const existing = new Set(catalog.existing);
-  const tierRoles = new Map(TIERS.map((t) => [tierRoleName(t), t]));
+  const marked = new Set(catalog.marked);
+  const logsInWithIam = (user: string) => iam.has(user) && canLogin.has(user);
   const tiersOf = new Map<string, string[]>();
   const unmanagedTierMembers: { tier: string; member: string }[] = [];
   for (const [role, members] of Object.entries(catalog.tierMembers)) {
@@ -85,16 +87,16 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
   const missing: { user: string; tier: Tier }[] = [];
   const wrongTier: TierMismatch[] = [];
   for (const [user, tier] of declared.active) {
-    if (!iam.has(user) || !canLogin.has(user)) {
+    if (!logsInWithIam(user)) {
       missing.push({ user, tier });
       continue;
     }
-    const actual = (tiersOf.get(user) ?? []).filter((r) => tierRoles.has(r)).sort(byCodeUnit);
+    const actual = [...(tiersOf.get(user) ?? [])].sort(byCodeUnit);
     if (actual.length !== 1 || actual[0] !== tierRoleName(tier)) wrongTier.push({ user, declared: tier, actual });
   }
 
-  const hasAccess = (user: string) => declared.active.has(user) && iam.has(user) && canLogin.has(user);
-  const ours = (user: string) => iam.has(user) || catalog.marked.includes(user) || declared.expired.has(user) || !existing.has(user);
+  const hasAccess = (user: string) => declared.active.has(user) && logsInWithIam(user);
+  const ours = (user: string) => iam.has(user) || marked.has(user) || declared.expired.has(user) || !existing.has(user);
   return {
     undeclared: catalog.iamUsers.filter((u) => !declared.active.has(u) && !declared.projectLogins.has(u)).sort(byCodeUnit),
     missing: missing.sort((a, b) => byCodeUnit(a.user, b.user)),
@@ -113,19 +115,10 @@ export function hasDrift(findings: Findings): boolean {
 }
 
 /** What users.ts declares for database `key`, with the project's own logins there. */
-export function declaredFor(
-  key: string,
-  people: { readonly active: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[]; readonly expired: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[] },
-  projectLogins: readonly string[],
-): DeclaredAccess {
-  const active = new Map<string, Tier>();
-  for (const user of people.active) {
-    const tier = user.access.get(key);
-    if (tier !== undefined) active.set(user.username, tier);
-  }
+export function declaredFor(key: string, people: Pick<ValidatedUsers, 'active' | 'expired'>, projectLogins: readonly string[]): DeclaredAccess {
   return {
-    active,
-    expired: new Set(people.expired.filter((u) => u.access.has(key)).map((u) => u.username)),
+    active: new Map(grantsOn(key, people.active).map((g) => [g.username, g.tier])),
+    expired: new Set(grantsOn(key, people.expired).map((g) => g.username)),
     projectLogins: new Set(projectLogins),
   };
 }

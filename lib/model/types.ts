@@ -48,6 +48,14 @@ export interface DatabaseGrant {
   readonly tier: Tier;
 }
 
+/** The grants on database `key` of people whose access maps database keys to tiers, in their order. */
+export function grantsOn(key: string, people: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[]): DatabaseGrant[] {
+  return people.flatMap((person) => {
+    const tier = person.access.get(key);
+    return tier ? [{ username: person.username, tier }] : [];
+  });
+}
+
 export type Engine = 'postgres' | 'mysql' | 'aurora-postgresql' | 'aurora-mysql';
 export const ENGINES: readonly Engine[] = ['postgres', 'mysql', 'aurora-postgresql', 'aurora-mysql'];
 

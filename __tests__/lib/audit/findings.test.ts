@@ -55,7 +55,7 @@ describe('auditFindings', () => {
 describe('declaredFor', () => {
   test('takes the people who name the database, and the project’s logins', () => {
     const people = {
-      active: [{ username: 'alice', access: new Map([['orders', 'admin' as const]]) }, { username: 'bob', access: new Map([['billing', 'read' as const]]) }],
+      active: [{ username: 'alice', displayName: 'Alice', access: new Map([['orders', 'admin' as const]]) }, { username: 'bob', displayName: 'Bob', access: new Map([['billing', 'read' as const]]) }],
       expired: [{ username: 'erin', access: new Map([['orders', 'read' as const]]) }],
     };
     expect(declaredFor('orders', people, ['dbmaster'])).toEqual({ active: new Map([['alice', 'admin']]), expired: new Set(['erin']), projectLogins: new Set(['dbmaster']) });

@@ -16,7 +16,6 @@ import { parsePort } from '../../lib/validation/host';
 import type { ValidInputs } from '../../lib/validation/inputs';
 import type { StackOutputs } from '../shared/outputs';
 
-
 /** Seconds to wait for a server before calling it unreachable. */
 export const CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -29,7 +28,10 @@ export interface DatabaseLogin {
   readonly host: string;
   readonly port: number;
   readonly database: string;
+  /** Who the audit logs in as: the users stack's login user. */
   readonly user: string;
+  /** The database's master user (a project login, never a finding). */
+  readonly masterUser: string;
   /** Reads or signs the password only when connecting. */
   readonly password: () => Promise<string>;
   readonly tls: ConnectionOptions;
@@ -57,7 +59,8 @@ export function loginFor(key: string, inputs: ValidInputs, outputs: StackOutputs
   const host = c.host ?? endpoint;
   if (host === undefined) throw new CannotConnect(`no endpoint known: ${where}`);
   const port = c.port ?? parsePort(deployed.port) ?? ENGINE_PORTS[family];
-  const user = c.username ?? database.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+  const masterUser = database.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+  const user = c.username ?? masterUser;
   const region = inputs.config.environments[database.environment].region;
   const login = c.login ?? 'master-secret';
   const password = async (): Promise<string> => {
@@ -86,7 +89,7 @@ export function loginFor(key: string, inputs: ValidInputs, outputs: StackOutputs
       // verify-ca: the chain, not the name (a tunnel address never matches the certificate).
       ...(sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
     };
-  return { key, family, host, port, database: database.databaseName, user, password, tls };
+  return { key, family, host, port, database: database.databaseName, user, masterUser, password, tls };
 }
 
 /** Connects with `login`; any failure becomes CannotConnect with the driver's reason. */

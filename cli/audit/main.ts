@@ -10,7 +10,6 @@ import { config } from '../../config';
 import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, terminatePostgres } from '../../lib/audit/catalog';
 import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
-import { DATABASE_DEFAULTS } from '../../lib/model/defaults';
 import { byCodeUnit } from '../../lib/model/order';
 import { readUsersFile } from '../../lib/validation/data-file';
 import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
@@ -52,34 +51,28 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   try {
     const { sql, quote } = db;
     const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
-    const database = inputs.config.databases[login.key];
-    const projectLogins = [database.masterUsername ?? DATABASE_DEFAULTS.masterUsername, login.user];
-    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, projectLogins));
+    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, [login.masterUser, login.user]));
     const actions: AuditAction[] = [];
+    /** Runs one action and records it, or why it failed (PostgreSQL's detail included); true when done. */
+    const attempt = async (what: string, act: () => Promise<void>, done: AuditAction): Promise<boolean> => {
+      try {
+        await act();
+        actions.push(done);
+        return true;
+      } catch (error) {
+        const detail = (error as { detail?: string }).detail;
+        actions.push({ action: 'failed', what, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
+        return false;
+      }
+    };
     const ended = new Set<number>();
     const dropped = new Set<string>();
-    if (options.terminate) {
-      for (const session of found.sessionsWithoutAccess) {
-        try {
-          await (login.family === 'postgres' ? terminatePostgres(sql, session.id) : killMysql(sql, session.id));
-          actions.push({ action: 'ended-session', session });
-          ended.add(session.id);
-        } catch (error) {
-          actions.push({ action: 'failed', what: `end session ${session.id} of ${shown(session.user)}`, error: (error as Error).message });
-        }
-      }
+    for (const session of options.terminate ? found.sessionsWithoutAccess : []) {
+      const end = () => (login.family === 'postgres' ? terminatePostgres(sql, session.id) : killMysql(sql, session.id));
+      if (await attempt(`end session ${session.id} of ${shown(session.user)}`, end, { action: 'ended-session', session })) ended.add(session.id);
     }
-    if (options.dropDeparted && login.family === 'postgres') {
-      for (const role of found.leftBehind) {
-        try {
-          await dropPostgresRole(sql, role, quote);
-          actions.push({ action: 'dropped-role', role });
-          dropped.add(role);
-        } catch (error) {
-          const detail = (error as { detail?: string }).detail;
-          actions.push({ action: 'failed', what: `drop role ${shown(role)}`, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
-        }
-      }
+    for (const role of options.dropDeparted && login.family === 'postgres' ? found.leftBehind : []) {
+      if (await attempt(`drop role ${shown(role)}`, () => dropPostgresRole(sql, role, quote), { action: 'dropped-role', role })) dropped.add(role);
     }
     const findings: Findings = {
       ...found,

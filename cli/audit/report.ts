@@ -1,4 +1,4 @@
-import { FINDING_KINDS, Findings, Session } from '../../lib/audit/findings';
+import { Findings, Session } from '../../lib/audit/findings';
 import type { EngineFamily } from '../../lib/model/types';
 
 /** One audited database: what differs, what the audit did, or why it could not look. */
@@ -36,32 +36,14 @@ function sessionText(s: Session): string {
 
 /** The findings as lines, the fix in each. */
 export function findingLines(f: Findings): string[] {
-  const lines: string[] = [];
-  for (const kind of FINDING_KINDS) {
-    switch (kind) {
-      case 'undeclared':
-        for (const u of f.undeclared) lines.push(`IAM user not in users.ts: ${shown(u)} (add them to users.ts, or drop the user)`);
-        break;
-      case 'missing':
-        for (const m of f.missing) lines.push(`in users.ts but cannot log in with IAM here: ${shown(m.user)} (${m.tier}); deploy the users stack`);
-        break;
-      case 'wrongTier':
-        for (const w of f.wrongTier) {
-          lines.push(`tier differs: ${shown(w.user)} is in ${w.actual.length > 0 ? w.actual.map(shown).join(', ') : 'no tier role'}, users.ts says ${w.declared}`);
-        }
-        break;
-      case 'unmanagedTierMembers':
-        for (const m of f.unmanagedTierMembers) lines.push(`member of ${shown(m.tier)} not from users.ts: ${shown(m.member)} (granted by hand; revoke it or declare them)`);
-        break;
-      case 'leftBehind':
-        for (const r of f.leftBehind) lines.push(`role left by a removal, IAM login already revoked: ${shown(r)} (drop it with --drop-departed)`);
-        break;
-      case 'sessionsWithoutAccess':
-        for (const s of f.sessionsWithoutAccess) lines.push(`open ${sessionText(s)}, who has no access now (end it with --terminate)`);
-        break;
-    }
-  }
-  return lines;
+  return [
+    ...f.undeclared.map((u) => `IAM user not in users.ts: ${shown(u)} (add them to users.ts, or drop the user)`),
+    ...f.missing.map((m) => `in users.ts but cannot log in with IAM here: ${shown(m.user)} (${m.tier}); deploy the users stack`),
+    ...f.wrongTier.map((w) => `tier differs: ${shown(w.user)} is in ${w.actual.length > 0 ? w.actual.map(shown).join(', ') : 'no tier role'}, users.ts says ${w.declared}`),
+    ...f.unmanagedTierMembers.map((m) => `member of ${shown(m.tier)} not from users.ts: ${shown(m.member)} (granted by hand; revoke it or declare them)`),
+    ...f.leftBehind.map((r) => `role left by a removal, IAM login already revoked: ${shown(r)} (drop it with --drop-departed)`),
+    ...f.sessionsWithoutAccess.map((s) => `open ${sessionText(s)}, who has no access now (end it with --terminate)`),
+  ];
 }
 
 function actionLine(a: AuditAction): string {

@@ -37,7 +37,7 @@ export function loadContext(env: NodeJS.ProcessEnv = process.env): E2eContext {
 }
 
 /** Expiry is judged against this day, so the example's entries stay as they are. */
-export const NOW = '2026-06-15T00:00:00Z';
+const NOW = '2026-06-15T00:00:00Z';
 
 /** The `RDS_IAM_<KEY>_*` variables that point each database key's users stack at its local server. */
 export function overridesFor(servers: Readonly<Record<string, ServerInfo>>, ca: string, change: Record<string, string> = {}): Record<string, string> {
@@ -60,7 +60,7 @@ export class Workspace {
     this.dir = projectCopy('e2e-project-');
   }
 
-  /** Terraform's environment: the master password the way the providers read it (never on a command line). */
+  /** Terraform's (and the audit's) environment: the master password where the providers read it (never on a command line). */
   private terraformEnv(password: string): NodeJS.ProcessEnv {
     return { ...process.env, PGPASSWORD: password, MYSQL_PASSWORD: password, TF_PLUGIN_CACHE_DIR: this.context.pluginCache };
   }
@@ -93,11 +93,12 @@ export class Workspace {
    * the users stacks (as the master, password from the environment): its exit code and report.
    */
   audit(...args: string[]): { status: number | null; report: AuditReport; stderr: string } {
+    // Every harness server has the same master password.
     const master = Object.values(this.context.servers)[0].masterPassword;
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/audit/main.ts', ...args, '--json'], {
       cwd: this.dir,
       encoding: 'utf8',
-      env: { ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca), PGPASSWORD: master, MYSQL_PASSWORD: master, RDS_IAM_NOW: NOW },
+      env: { ...this.terraformEnv(master), ...overridesFor(this.context.servers, this.context.certs.ca), RDS_IAM_NOW: NOW },
     });
     let report: AuditReport;
     try {

@@ -41,7 +41,7 @@ export class AccessGroup extends Construct {
 
     if (props.usernames.length === 0) return;
     // One membership resource for everyone, keyed by username.
-    const members = forEachMap(this, 'member_names', Object.fromEntries(props.usernames.map((u) => [u, u])));
+    const members = forEachMap(this, 'member_names', props.usernames, (u) => u, (u) => u);
     const namesLocal = this.node.findChild('member_names') as TerraformLocal;
     const missing = `setsubtract(keys(local.${namesLocal.friendlyUniqueId}), self.users[*].user_name)`;
     const directory = new DataAwsIdentitystoreUsers(this, 'users', {

@@ -67,8 +67,10 @@ export class MysqlAccess extends Construct {
     this.tierRoles = roles;
 
     // One resource per kind for everyone, keyed by username: per-person state addresses
-    // stay stable (`mysql_user.…["jane"]`) and synth cost does not grow with people.
-    const people = forEachMap(this, 'people', Object.fromEntries(props.grants.map((g) => [g.username, g.username])));
+    // stay stable (`mysql_user.…["jane"]`) and synth cost does not grow with people. One map
+    // (username → tier role) serves both: the user reads only the key, so a tier change
+    // touches only the grant, never the user.
+    const people = forEachMap(this, 'people', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
     const users = new User(this, 'users', {
       forEach: people,
       user: people.key,
@@ -76,15 +78,13 @@ export class MysqlAccess extends Construct {
       authPlugin: 'AWSAuthenticationPlugin',
       tlsOption: 'SSL',
     });
-    // A separate map for tiers, so a tier change touches only the grant, never the user.
-    const tiers = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
     new Grant(this, 'user-tiers', {
-      forEach: tiers,
-      user: tiers.key,
+      forEach: people,
+      user: people.key,
       host: MYSQL_IAM_HOST,
       database: '*',
       table: '*',
-      roles: [tiers.value],
+      roles: [people.value],
       dependsOn: [users, ...TIERS.map((t) => roles[t])],
     });
   }

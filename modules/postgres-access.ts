@@ -11,6 +11,14 @@ import { forEachMap, ForEachValue } from './for-each-map';
 /** The role RDS lets in with an IAM token instead of a password. */
 export const RDS_IAM_ROLE = 'rds_iam';
 
+const personValues = (login: boolean): Readonly<Record<Tier, ForEachValue>> => ({
+  read: { tier: tierRoleName('read'), login },
+  write: { tier: tierRoleName('write'), login },
+  admin: { tier: tierRoleName('admin'), login },
+});
+/** A person's `people` value by tier, logging in or locked: six shared objects, not one per person. */
+const PERSON = { login: personValues(true), locked: personValues(false) } as const;
+
 export interface PostgresAccessProps {
   /** Database the tiers apply to. */
   readonly databaseName: string;
@@ -107,10 +115,8 @@ export class PostgresAccess extends Construct {
     // provider's login user, nothing is lost) but left in place: DROP ROLE fails while
     // anything in another database refers to it, and one person's failed drop would fail
     // every later apply for everyone. `npm run audit -- --drop-departed` drops it, or says why not.
-    const people = forEachMap(this, 'people', Object.fromEntries([
-      ...props.grants.map((g): [string, ForEachValue] => [g.username, { tier: tierRoleName(g.tier), login: true }]),
-      ...(props.locked ?? []).map((g): [string, ForEachValue] => [g.username, { tier: tierRoleName(g.tier), login: false }]),
-    ]));
+    const locked = new Set(props.locked ?? []);
+    const people = forEachMap(this, 'people', [...props.grants, ...locked], (g) => g.username, (g) => PERSON[locked.has(g) ? 'locked' : 'login'][g.tier]);
     const users = new Role(this, 'users', {
       forEach: people,
       name: people.key,
@@ -124,7 +130,7 @@ export class PostgresAccess extends Construct {
       lifecycle: { ignoreChanges: ['roles'] },
       dependsOn: TIERS.map((t) => roles[t]),
     });
-    const members = forEachMap(this, 'people_tiers', Object.fromEntries(props.grants.map((g) => [g.username, tierRoleName(g.tier)])));
+    const members = forEachMap(this, 'people_tiers', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
     // The provider's role update re-grants the memberships it read at plan time, so grants
     // must change after it: created before, destroyed after (create_before_destroy).
     const membership = { forEach: members, role: members.key, dependsOn: [users], lifecycle: { createBeforeDestroy: true } };

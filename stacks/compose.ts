@@ -1,4 +1,4 @@
-import { App } from 'cdktf';
+import { Annotations, App } from 'cdktf';
 import { DatabaseStack } from './database-stack';
 import { UsersStack } from './users-stack';
 import { ConnectPolicyStack } from './connect-policy-stack';
@@ -6,7 +6,9 @@ import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stac
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
 import { AppConfig, grantsOn } from '../lib/model/types';
-import { ValidInputs } from '../lib/validation/inputs';
+import { clockFromEnv } from '../lib/model/clock';
+import { readUsersFile } from '../lib/validation/data-file';
+import { validateInputs, ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 
 export interface ComposedApp {
@@ -98,4 +100,33 @@ export function expiredByDatabase(validated: ValidatedUsers): Map<string, string
     }
   }
   return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));
+}
+
+export interface SynthesizeProjectProps {
+  readonly config: AppConfig;
+  /** The folder holding users.ts. */
+  readonly projectDir: string;
+  /** Environment: `RDS_IAM_NOW` for the clock, `RDS_IAM_<KEY>_*` connection overrides. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Makes the App, called only once every input passed. */
+  readonly newApp: () => App;
+}
+
+/**
+ * What `cdktf synth` runs (main.ts): users.ts read as data, checked with config.ts before the
+ * App exists, so bad input throws a ValidationError and writes nothing; then every stack, with
+ * a notice on each users stack that still names expired people.
+ */
+export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
+  // Read as data, never imported: code in users.ts could answer validation and synth differently.
+  const users = readUsersFile(props.projectDir);
+  const inputs = validateInputs({ config: props.config, users, now: clockFromEnv(props.env)(), env: props.env });
+  const app = props.newApp();
+  const composed = composeApp(app, inputs);
+  // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
+  for (const [key, names] of expiredByDatabase(inputs.validated)) {
+    Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from users.ts: ${names.join(', ')}`);
+  }
+  app.synth();
+  return composed;
 }

@@ -12,7 +12,7 @@ const synth = () =>
 
 describe('MysqlAccess', () => {
   test('a person is an IAM user that must use TLS, from any host', () => {
-    expect(forEachMaps(synth(), 'mysql_user')).toEqual([{ jane: 'jane' }]);
+    expect(forEachMaps(synth(), 'mysql_user')).toEqual([{ jane: 'iam_admin' }]);
     expect(synth()).toHaveResourceWithProperties(User, {
       for_each: LOCAL_FOR_EACH,
       user: '${each.key}',

@@ -169,7 +169,7 @@ describe('UsersStack (MySQL)', () => {
   const my = stacks['users-my'];
 
   test('each person is an IAM user that must use TLS, with no password', () => {
-    expect(forEachMaps(my, 'mysql_user')).toEqual([{ alice: 'alice', bob: 'bob', 'carol.x@example.com': 'carol.x@example.com' }]);
+    expect(forEachMaps(my, 'mysql_user')).toEqual([{ alice: 'iam_admin', bob: 'iam_read', 'carol.x@example.com': 'iam_write' }]);
     expect(my).toHaveResourceWithProperties(MysqlUser, {
       for_each: LOCAL_FOR_EACH,
       user: '${each.key}',
@@ -180,6 +180,13 @@ describe('UsersStack (MySQL)', () => {
     for (const user of Object.values(resourcesOfType(my, 'mysql_user'))) {
       expect(Object.keys(user).filter((k) => /password/.test(k))).toEqual([]);
     }
+  });
+
+  test('a tier change touches only the grant: users and grants share one map, and the user reads only its key', () => {
+    const [user] = Object.values(resourcesOfType(my, 'mysql_user'));
+    const [grant] = Object.values(resourcesOfType(my, 'mysql_grant')).filter((g) => g.for_each !== undefined);
+    expect(user.for_each).toBe(grant.for_each);
+    expect(JSON.stringify(user)).not.toContain('each.value');
   });
 
   test('each person gets their tier through one role grant: two resource instances per person', () => {

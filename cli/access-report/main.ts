@@ -9,26 +9,29 @@ import { parseArgs } from 'util';
 import { accessChanges, accessMatrix } from './report';
 import { accessDiff, massRemoval } from '../../lib/access/access-diff';
 import { clockFromEnv } from '../../lib/model/clock';
-import { baseAndHead, revisionAccess, runCommand } from '../shared/revision';
+import { runCommand, Write } from '../shared/command';
 import { removalThreshold } from '../shared/removal-guard';
+import { baseAndHead, revisionAccess, synthesize, Synthesizer } from '../shared/revision';
 
 const USAGE = 'usage: npm run access-report -- [--base <git-ref>] [--project <dir>] [--max-removed-people <n>]';
 
-async function main(): Promise<void> {
+/** `synth` synthesizes each revision: by default its own cdktf.json app; tests hand in their own. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write, synth: Synthesizer = synthesize): Promise<void> {
   const { values } = parseArgs({
+    args: [...argv],
     options: { base: { type: 'string' }, project: { type: 'string' }, 'max-removed-people': { type: 'string' } },
   });
   const project = path.resolve(values.project ?? process.cwd());
   if (values.base === undefined) {
-    process.stdout.write(accessMatrix(await revisionAccess(project), clockFromEnv(process.env)()));
+    write(accessMatrix(await revisionAccess(project, synth), clockFromEnv(env)()));
     return;
   }
-  const maxRemovedPeople = removalThreshold(values['max-removed-people']);
-  const [base, head] = await baseAndHead(project, values.base);
+  const maxRemovedPeople = removalThreshold(values['max-removed-people'], env);
+  const [base, head] = await baseAndHead(project, values.base, synth);
   const diff = accessDiff(base, head);
   const caveats = base.notesReadable ? [] : [`users.ts at ${values.base} is not plain data, so expiry changes are not shown; access is compared in full.`];
   const removal = massRemoval(diff, { maxRemovedPeople });
-  process.stdout.write(accessChanges(diff, base, head, { baseName: values.base, caveats, massRemoval: removal }));
+  write(accessChanges(diff, base, head, { baseName: values.base, caveats, massRemoval: removal }));
 }
 
-runCommand('access-report', main, USAGE);
+if (require.main === module) runCommand('access-report', main, { usage: USAGE });

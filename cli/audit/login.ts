@@ -5,8 +5,7 @@
  */
 import * as fs from 'fs';
 import type { ConnectionOptions } from 'tls';
-import * as mysql from 'mysql2/promise';
-import { Client, escapeIdentifier } from 'pg';
+import type * as mysql from 'mysql2/promise';
 import type { Sql } from '../../lib/audit/catalog';
 import { envPrefix } from '../../lib/model/connection';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../../lib/model/defaults';
@@ -14,13 +13,14 @@ import { EngineFamily, engineFamily } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
 import type { ValidInputs } from '../../lib/validation/inputs';
+import { CommandError } from '../shared/command';
 import type { StackOutputs } from '../shared/outputs';
 
 /** Seconds to wait for a server before calling it unreachable. */
 export const CONNECT_TIMEOUT_SECONDS = 10;
 
 /** Why a database could not be audited: exit code 2. */
-export class CannotConnect extends Error {}
+export class CannotConnect extends CommandError {}
 
 export interface DatabaseLogin {
   readonly key: string;
@@ -96,7 +96,9 @@ export function loginFor(key: string, inputs: ValidInputs, outputs: StackOutputs
 export async function openDatabase(login: DatabaseLogin): Promise<OpenDatabase> {
   try {
     const password = await login.password();
+    // Each driver is loaded when its engine is audited.
     if (login.family === 'postgres') {
+      const { Client, escapeIdentifier } = await import('pg');
       const client = new Client({
         host: login.host, port: login.port, database: login.database, user: login.user, password, ssl: login.tls,
         connectionTimeoutMillis: CONNECT_TIMEOUT_SECONDS * 1000, application_name: 'rds-iam-access audit',
@@ -109,7 +111,8 @@ export async function openDatabase(login: DatabaseLogin): Promise<OpenDatabase> 
         close: () => client.end(),
       };
     }
-    const connection = await mysql.createConnection({
+    const { createConnection, escapeId } = await import('mysql2/promise');
+    const connection = await createConnection({
       host: login.host, port: login.port, database: login.database, user: login.user, password, ssl: login.tls as mysql.SslOptions,
       connectTimeout: CONNECT_TIMEOUT_SECONDS * 1000,
       // The token goes in clear text inside TLS, as RDS asks of IAM logins.
@@ -117,7 +120,7 @@ export async function openDatabase(login: DatabaseLogin): Promise<OpenDatabase> 
     });
     return {
       sql: { query: async (text, params) => (await connection.query(text, params as unknown[] | undefined))[0] as Record<string, unknown>[] },
-      quote: (identifier) => mysql.escapeId(identifier),
+      quote: (identifier) => escapeId(identifier),
       close: () => connection.end(),
     };
   } catch (error) {

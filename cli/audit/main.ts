@@ -13,7 +13,7 @@ import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 import { readUsersFile } from '../../lib/validation/data-file';
 import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
-import { ValidationError } from '../../lib/validation/problems';
+import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
 import { CannotConnect, DatabaseLogin, loginFor, openDatabase } from './login';
 import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode, shown } from './report';
@@ -93,7 +93,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   }
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -127,13 +127,4 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   return exitCode(audits);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      if (!(error instanceof CannotConnect || error instanceof ValidationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
-      process.stderr.write(`audit: ${error.message}\n${error instanceof ValidationError ? '' : `\n${USAGE}`}`);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runCommand('audit', main, { usage: USAGE, failure: 2 });

@@ -3,10 +3,11 @@ import { ENGINE_PORTS } from '../../lib/model/defaults';
 import { isHost, parsePort } from '../../lib/validation/host';
 import { USERNAME_PATTERN } from '../../lib/validation/validate-users';
 import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
+import { CommandError } from '../shared/command';
 import type { StackOutputs } from '../shared/outputs';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
-export class ConnectError extends Error {
+export class ConnectError extends CommandError {
   constructor(message: string) {
     super(message);
     this.name = 'ConnectError';

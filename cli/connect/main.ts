@@ -9,6 +9,7 @@ import { config } from '../../config';
 import type { AppConfig } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
+import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
 import {
   CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, MysqlClientFlavor, mysqlFlavor, printable,
@@ -37,9 +38,10 @@ Options:
   --print          print the client command (token redacted) instead of running it
 `;
 
-async function main(argv: string[]): Promise<number> {
+/** `env` also gives the PATH the clients are looked up on. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: [...argv],
     allowPositionals: true,
     options: {
       user: { type: 'string' }, profile: { type: 'string' }, outputs: { type: 'string' }, host: { type: 'string' },
@@ -48,13 +50,13 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (positionals[0] === 'ca' && positionals.length === 1) {
-    process.stdout.write(`${rdsCaBundleFile()}\n`);
+    write(`${rdsCaBundleFile()}\n`);
     return 0;
   }
   const tokenOnly = positionals[0] === 'token';
   const database = tokenOnly ? positionals[1] : positionals[0];
   if (values.help || !database) {
-    process.stdout.write(USAGE);
+    write(USAGE);
     return values.help ? 0 : 1;
   }
   const port = values.port === undefined ? undefined : parsePort(values.port);
@@ -62,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
 
   const fleet: AppConfig = config;
   const region = fleet.environments[databaseConfig(fleet, database).environment].region;
-  const user = values.user ?? process.env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
+  const user = values.user ?? env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
   const target = resolveTarget(
     { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
     fleet,
@@ -70,23 +72,23 @@ async function main(argv: string[]): Promise<number> {
   );
   const token = await generateToken(target, { profile: values.profile });
   if (tokenOnly) {
-    process.stdout.write(`${token}\n`);
+    write(`${token}\n`);
     return 0;
   }
 
-  const chosen = values.ca ?? (process.env.RDS_IAM_CA_BUNDLE || undefined);
+  const chosen = values.ca ?? (env.RDS_IAM_CA_BUNDLE || undefined);
   if (chosen !== undefined && !fs.existsSync(chosen)) throw new ConnectError(`RDS CA bundle not found at ${chosen}.\n${CA_BUNDLE_HELP}`);
-  const client = clientCommand(target, token, chosen ?? rdsCaBundleFile(), target.family === 'mysql' ? installedMysqlFlavor() : 'mysql');
+  const client = clientCommand(target, token, chosen ?? rdsCaBundleFile(), target.family === 'mysql' ? installedMysqlFlavor(env) : 'mysql');
   if (values.print) {
-    process.stdout.write(`${printable(client)}\n`);
+    write(`${printable(client)}\n`);
     return 0;
   }
-  return run(client.command, client.args, client.env);
+  return run(client.command, client.args, { ...env, ...client.env });
 }
 
 /** Asks the `mysql` on PATH what it is; a missing one is reported when it is started. */
-function installedMysqlFlavor(): MysqlClientFlavor {
-  const version = spawnSync('mysql', ['--version'], { encoding: 'utf8' });
+function installedMysqlFlavor(env: NodeJS.ProcessEnv): MysqlClientFlavor {
+  const version = spawnSync('mysql', ['--version'], { encoding: 'utf8', env });
   return mysqlFlavor(`${version.stdout ?? ''}`);
 }
 
@@ -95,9 +97,9 @@ const INSTALL_HINTS: Readonly<Record<string, string>> = {
   mysql: 'install the MySQL client (Debian/Ubuntu: apt-get install default-mysql-client; macOS: brew install mysql-client)',
 };
 
-function run(command: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, { stdio: 'inherit', env });
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT' ? new ConnectError(`${command} not found on PATH: ${INSTALL_HINTS[command]}.`) : error);
     });
@@ -105,11 +107,4 @@ function run(command: string, args: readonly string[], env: Readonly<Record<stri
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    if (!(error instanceof ConnectError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) runCommand('connect', main);

@@ -1,6 +1,6 @@
 /** The mass-removal guard's settings, from flags or the environment (CI sets the latter). */
 import { DEFAULT_MAX_REMOVED_PEOPLE } from '../../lib/access/access-diff';
-import { CommandError } from './revision';
+import { CommandError } from './command';
 
 /**
  * How many people may lose all access in one change: `--max-removed-people`, else

@@ -12,9 +12,7 @@ import { PersonNotes, personNotes, RevisionAccess } from '../../lib/access/acces
 import { deployedAccess } from '../../lib/access/deployed-access';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
 import { readUsersFile } from '../../lib/validation/data-file';
-
-/** A failure whose message is for the person running the command (no stack trace). */
-export class CommandError extends Error {}
+import { CommandError } from './command';
 
 /**
  * The commit `ref` names in the repository at `project`. `--end-of-options` makes whatever
@@ -48,11 +46,14 @@ export async function atCommit<T>(project: string, commit: string, nodeModules: 
   }
 }
 
+/** Synthesizes a checkout and returns each stack's Terraform JSON by stack name. */
+export type Synthesizer = (dir: string) => Promise<Record<string, StackJson>>;
+
 /**
  * Synthesizes the checkout at `dir` the way `cdktf synth` does (its cdktf.json `app`
- * command, into a temporary outdir) and returns each stack's Terraform JSON by stack name.
+ * command, into a temporary outdir): each revision with its own code.
  */
-export async function synthesize(dir: string): Promise<Record<string, StackJson>> {
+export const synthesize: Synthesizer = async (dir) => {
   const { app } = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')) as { app: string };
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-synth-'));
   try {
@@ -68,7 +69,7 @@ export async function synthesize(dir: string): Promise<Record<string, StackJson>
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
+};
 
 /**
  * Display names, expiry days and reasons from the checkout's users.ts, read as data. Empty
@@ -84,8 +85,8 @@ export function notesOf(dir: string): { notes: Map<string, PersonNotes>; readabl
 }
 
 /** A checkout's deployed access and users.ts notes. */
-export async function revisionAccess(dir: string): Promise<RevisionAccess & { notesReadable: boolean }> {
-  const stacks = await synthesize(dir);
+export async function revisionAccess(dir: string, synth: Synthesizer = synthesize): Promise<RevisionAccess & { notesReadable: boolean }> {
+  const stacks = await synth(dir);
   const { notes, readable } = notesOf(dir);
   return { access: deployedAccess(stacks), notes, notesReadable: readable };
 }
@@ -96,25 +97,13 @@ export const OWN_NODE_MODULES = path.resolve(__dirname, '../../node_modules');
 type Revision = Awaited<ReturnType<typeof revisionAccess>>;
 
 /** `ref` (synthesized in a throwaway worktree) and the checkout at `project`, synthesized side by side. */
-export async function baseAndHead(project: string, ref: string): Promise<[base: Revision, head: Revision]> {
+export async function baseAndHead(project: string, ref: string, synth: Synthesizer = synthesize): Promise<[base: Revision, head: Revision]> {
   const commit = await commitOf(project, ref);
   return Promise.all([
-    atCommit(project, commit, OWN_NODE_MODULES, revisionAccess).catch((error: Error) => {
+    atCommit(project, commit, OWN_NODE_MODULES, (dir) => revisionAccess(dir, synth)).catch((error: Error) => {
       throw new CommandError(`the base revision ${JSON.stringify(ref)}: ${error.message}`);
     }),
-    revisionAccess(project),
+    revisionAccess(project, synth),
   ]);
 }
 
-/**
- * Runs a command's `main`: a CommandError, or a flag `parseArgs` refuses, becomes
- * `<name>: <message>` on stderr (then `usage`, for a flag) and exit code 1; anything else is a bug and throws.
- */
-export function runCommand(name: string, main: () => Promise<void>, usage?: string): void {
-  main().catch((error: Error) => {
-    const badFlag = error instanceof TypeError && 'code' in error;
-    if (!(error instanceof CommandError) && !badFlag) throw error;
-    process.stderr.write(`${name}: ${error.message}\n${badFlag && usage ? `${usage}\n` : ''}`);
-    process.exit(1);
-  });
-}

@@ -11,18 +11,26 @@ import { config } from '../../config';
 import { accessDiff, massRemoval } from '../../lib/access/access-diff';
 import { clockFromEnv } from '../../lib/model/clock';
 import { readUsersFile } from '../../lib/validation/data-file';
-import { exitOnValidationError, validateInputs } from '../../lib/validation/inputs';
+import { validateInputs } from '../../lib/validation/inputs';
+import { CommandError, runCommand, Write } from '../shared/command';
 import { acknowledgementGiven, removalThreshold } from '../shared/removal-guard';
-import { baseAndHead, CommandError, runCommand } from '../shared/revision';
+import { baseAndHead, synthesize, Synthesizer } from '../shared/revision';
 
+/** This checkout: the users.ts read here goes with the config.ts this command imports. */
 const PROJECT = path.resolve(__dirname, '../..');
 
+/** The checkout validated and how its revisions are synthesized; tests hand in their own. */
+export interface ValidateTarget {
+  readonly project: string;
+  readonly synthesize: Synthesizer;
+}
+
 /** Fails (CommandError) when the change against `base` is a mass removal nobody acknowledged. */
-async function checkRemovals(base: string, acknowledgement: string | undefined, maxRemovedPeople: number): Promise<void> {
-  const [before, after] = await baseAndHead(PROJECT, base);
+async function checkRemovals(target: ValidateTarget, base: string, acknowledgement: string | undefined, maxRemovedPeople: number, write: Write): Promise<void> {
+  const [before, after] = await baseAndHead(target.project, base, target.synthesize);
   const removal = massRemoval(accessDiff(before, after), { maxRemovedPeople });
   if (!removal || acknowledgement === removal.acknowledgement) {
-    process.stdout.write(removal ? `Mass removal against ${base} acknowledged (${removal.acknowledgement}).\n` : '');
+    write(removal ? `Mass removal against ${base} acknowledged (${removal.acknowledgement}).\n` : '');
     return;
   }
   const given = acknowledgement === undefined
@@ -36,20 +44,23 @@ async function checkRemovals(base: string, acknowledgement: string | undefined, 
   ].join('\n'));
 }
 
-async function main(): Promise<void> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  write: Write,
+  target: ValidateTarget = { project: PROJECT, synthesize },
+): Promise<void> {
   const { values } = parseArgs({
+    args: [...argv],
     options: { base: { type: 'string' }, 'acknowledge-removal': { type: 'string' }, 'max-removed-people': { type: 'string' } },
   });
-  const maxRemovedPeople = removalThreshold(values['max-removed-people']);
-  exitOnValidationError(() => {
-    const now = clockFromEnv(process.env)();
-    const users = readUsersFile(PROJECT);
-    const { active } = validateInputs({ config, users, now, env: process.env, onExpired: 'error' }).validated;
-    process.stdout.write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
-  });
+  const maxRemovedPeople = removalThreshold(values['max-removed-people'], env);
+  const users = readUsersFile(target.project);
+  const { active } = validateInputs({ config, users, now: clockFromEnv(env)(), env, onExpired: 'error' }).validated;
+  write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
   if (values.base !== undefined) {
-    await checkRemovals(values.base, acknowledgementGiven(values['acknowledge-removal']), maxRemovedPeople);
+    await checkRemovals(target, values.base, acknowledgementGiven(values['acknowledge-removal'], env), maxRemovedPeople, write);
   }
 }
 
-runCommand('validate', main);
+if (require.main === module) runCommand('validate', main);

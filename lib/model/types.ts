@@ -50,10 +50,12 @@ export interface DatabaseGrant {
 
 /** The grants on database `key` of people whose access maps database keys to tiers, in their order. */
 export function grantsOn(key: string, people: readonly { readonly username: string; readonly access: ReadonlyMap<string, Tier> }[]): DatabaseGrant[] {
-  return people.flatMap((person) => {
+  const grants: DatabaseGrant[] = [];
+  for (const person of people) {
     const tier = person.access.get(key);
-    return tier ? [{ username: person.username, tier }] : [];
-  });
+    if (tier) grants.push({ username: person.username, tier });
+  }
+  return grants;
 }
 
 export type Engine = 'postgres' | 'mysql' | 'aurora-postgresql' | 'aurora-mysql';

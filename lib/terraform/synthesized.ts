@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { byCodeUnit } from '../model/order';
+import { readMapExpression } from './literal';
 
 /** A synthesized stack's Terraform JSON (`cdk.tf.json`). */
 export interface StackJson {
@@ -20,8 +21,13 @@ export function readSynthesizedStacks(outdir: string): Record<string, StackJson>
   );
 }
 
-/** A `for_each` as Terraform sees it: a literal map, or the map of the local it names (`${local.x}`). */
+/**
+ * A `for_each` as Terraform sees it: a literal map, or the map of the local it names
+ * (`${local.x}`), which holds the map itself or a mapExpression of it.
+ */
 export function forEachValue(forEach: unknown, locals: Readonly<Record<string, unknown>>): unknown {
   const ref = typeof forEach === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(forEach) : null;
-  return ref ? locals[ref[1]] : forEach;
+  if (!ref) return forEach;
+  const local = locals[ref[1]];
+  return typeof local === 'string' ? (readMapExpression(local) ?? local) : local;
 }

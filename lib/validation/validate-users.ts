@@ -294,11 +294,24 @@ function checkUsername(
     }
   }
   const folded = name.toLowerCase();
-  const rules = [...RESERVED_EVERYWHERE, ...[...families].sort().flatMap((family) => RESERVED_BY_ENGINE[family])];
-  const broken = rules.find((r) => r.matches(folded))?.rule
+  const broken = reservedRules(families).find((r) => r.matches(folded))?.rule
     ?? (fleet.masterNames.has(folded) ? 'a master user of config.ts' : undefined)
     ?? (fleet.loginNames.has(folded) ? `the user the Terraform provider logs in as (${fleet.loginNames.get(folded)})` : undefined);
   if (broken) problems.add(where, `username ${show(name)} is reserved: ${broken}; use the person's own user name`);
+}
+
+const rulesByFamilies = new Map<string, readonly ReservedRule[]>();
+
+/** The reserved-name rules for a person on databases of these engine families (one list per combination). */
+function reservedRules(families: ReadonlySet<EngineFamily>): readonly ReservedRule[] {
+  const sorted = [...families].sort();
+  const key = sorted.join(',');
+  let rules = rulesByFamilies.get(key);
+  if (!rules) {
+    rules = [...RESERVED_EVERYWHERE, ...sorted.flatMap((family) => RESERVED_BY_ENGINE[family])];
+    rulesByFamilies.set(key, rules);
+  }
+  return rules;
 }
 
 function describeChar(c: string): string {

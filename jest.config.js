@@ -7,7 +7,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',
   // Several suites wait on child processes; every core is worth a worker (default leaves one idle).

@@ -1,2 +1,2 @@
-// Types of the matchers jest.setup.js registers (toHaveResourceWithProperties, …).
+// Types of cdktf's matchers (toHaveResourceWithProperties, …), registered by fixtures/cdktf-matchers.ts.
 import 'cdktf/lib/testing/adapters/jest';

@@ -7,6 +7,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { TerraformOutput, Testing } from 'cdktf';
 import { IamDatabase, IamDatabaseProps, parameterGroupFamily } from '../../modules/iam-database';
+import '../fixtures/cdktf-matchers';
 
 const base = {
   identifier: 'orders',

@@ -8,6 +8,7 @@ import { AbacAttributes } from '../../modules/abac-attributes';
 import { AccessGroup } from '../../modules/access-group';
 import { DatabasePermissionSet } from '../../modules/database-permission-set';
 import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 

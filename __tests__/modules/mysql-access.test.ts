@@ -4,6 +4,7 @@ import { Role } from '../../.gen/providers/mysql/role';
 import { User } from '../../.gen/providers/mysql/user';
 import { grantDatabasePattern, MysqlAccess } from '../../modules/mysql-access';
 import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 const synth = () =>
   Testing.synthScope((scope) => {

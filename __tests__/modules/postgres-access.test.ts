@@ -5,6 +5,7 @@ import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Testing } from 'cdktf';
 import { PostgresAccess, PostgresAccessProps } from '../../modules/postgres-access';
 import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 const synth = (props: Partial<PostgresAccessProps> = {}) =>
   Testing.synthScope((scope) => {

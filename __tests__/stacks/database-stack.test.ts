@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { synthApp } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 describe('DatabaseStack', () => {
   const stacks = synthApp();

@@ -9,6 +9,7 @@ import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoad
 import { AppConfig, UserEntry } from '../../lib/model/types';
 import { fleet, people } from '../fixtures/fleet';
 import { addresses, forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 const withIdentityCenter = (overrides: Partial<NonNullable<AppConfig['identityCenter']>>): AppConfig => ({
   ...fleet,

@@ -14,6 +14,7 @@ import { validateInputs } from '../../lib/validation/inputs';
 import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
 import { fleet, NOW, people } from '../fixtures/fleet';
 import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
+import '../fixtures/cdktf-matchers';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
 

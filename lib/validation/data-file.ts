@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { parse } from '@babel/parser';
+import type * as t from '@babel/types';
 import { ValidationError } from './problems';
 
 /**
  * users.ts (and any file like it) read as data, never run: the file stays TypeScript so
  * the type checker helps whoever edits it, but synth, validation and the access report
- * take its value from the syntax tree. Code in it (a call, a getter, a variable, an
- * import with side effects) could give each reader a different answer, or switch the
- * checks off, so anything but a literal is refused with its line and what to write.
+ * take its value from the syntax tree (Babel's TypeScript parser: a tenth of the load time
+ * of TypeScript's own, which every command would pay). Code in it (a call, a getter, a
+ * variable, an import with side effects) could give each reader a different answer, or
+ * switch the checks off, so anything but a literal is refused with its line and what to write.
  */
 
 /** What a data file may hold, once read. */
@@ -21,31 +23,44 @@ export function readDataFile(file: string, exportName: string): unknown {
 
 /** `readDataFile` on source text; `fileName` is what messages call the file. */
 export function parseDataSource(source: string, fileName: string, exportName: string): DataValue {
-  const sourceFile = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const reader = new Reader(sourceFile, fileName);
-  const syntax = (sourceFile as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
-  for (const diagnostic of syntax) {
-    reader.refuseAt(diagnostic.start ?? 0, `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\.$/, '')}; fix the syntax`);
+  const reader = new Reader(fileName);
+  let program: t.Program | undefined;
+  try {
+    const file = parse(source, { sourceType: 'module', plugins: ['typescript'], errorRecovery: true });
+    for (const error of file.errors ?? []) reader.refuseSyntax(error);
+    program = file.errors?.length ? undefined : file.program;
+  } catch (error) {
+    reader.refuseSyntax(error as SyntaxErrorAt);
   }
-  const value = syntax.length === 0 ? reader.readModule(exportName) : undefined;
+  const value = program ? reader.readModule(program, exportName) : undefined;
   reader.throwIfAny();
   return value as DataValue;
 }
 
 const TYPE_ONLY_FIX = 'only types may be imported (`import type { … }`); write the values here instead';
 
+/** A parse error as Babel reports it: the message ends in `(line:column)`, which `loc` holds. */
+interface SyntaxErrorAt {
+  readonly message: string;
+  readonly loc?: { readonly line: number; readonly column: number };
+}
+
 class Reader {
   private readonly problems: string[] = [];
 
-  constructor(private readonly sourceFile: ts.SourceFile, private readonly fileName: string) {}
+  constructor(private readonly fileName: string) {}
 
-  refuseAt(position: number, message: string): void {
-    const { line, character } = this.sourceFile.getLineAndCharacterOfPosition(position);
-    this.problems.push(`${this.fileName}:${line + 1}:${character + 1}: ${message}`);
+  private refuseAtLine(line: number, column: number, message: string): void {
+    this.problems.push(`${this.fileName}:${line}:${column + 1}: ${message}`);
   }
 
-  private refuse(node: ts.Node, message: string): undefined {
-    this.refuseAt(node.getStart(this.sourceFile), message);
+  refuseSyntax(error: SyntaxErrorAt): void {
+    const message = error.message.replace(/ \(\d+:\d+\)$/, '').replace(/\.$/, '');
+    this.refuseAtLine(error.loc?.line ?? 1, error.loc?.column ?? 0, `${message}; fix the syntax`);
+  }
+
+  private refuse(node: t.Node, message: string): undefined {
+    this.refuseAtLine(node.loc?.start.line ?? 1, node.loc?.start.column ?? 0, message);
     return undefined;
   }
 
@@ -56,75 +71,73 @@ class Reader {
     );
   }
 
-  readModule(exportName: string): DataValue | undefined {
+  readModule(program: t.Program, exportName: string): DataValue | undefined {
     let value: DataValue | undefined;
     let found = false;
-    for (const statement of this.sourceFile.statements) {
-      if (ts.isImportDeclaration(statement)) {
+    for (const statement of program.body) {
+      const declaration = exportedConst(statement, exportName);
+      if (statement.type === 'ImportDeclaration') {
         this.checkImport(statement);
-      } else if (!found && this.isExport(statement, exportName)) {
+      } else if (!found && declaration) {
         found = true;
-        const declaration = (statement as ts.VariableStatement).declarationList.declarations[0];
-        value = this.read(declaration.initializer!);
+        value = this.read(declaration);
       } else {
         this.refuse(statement, `only \`export const ${exportName} = [ … ];\` and type imports may be here; move this ${describe(statement)} to another file`);
       }
     }
     if (!found && this.problems.length === 0) {
-      this.refuseAt(0, `no \`export const ${exportName} = [ … ];\`; declare the list as one exported constant`);
+      this.refuseAtLine(1, 0, `no \`export const ${exportName} = [ … ];\`; declare the list as one exported constant`);
     }
     return value;
   }
 
-  private checkImport(statement: ts.ImportDeclaration): void {
-    const clause = statement.importClause;
-    const typeOnly = clause !== undefined && (clause.isTypeOnly || (
-      clause.name === undefined &&
-      clause.namedBindings !== undefined &&
-      ts.isNamedImports(clause.namedBindings) &&
-      clause.namedBindings.elements.every((e) => e.isTypeOnly)
-    ));
+  private checkImport(statement: t.ImportDeclaration): void {
+    // `import './x'` and `import {} from './x'` load the module too: at least one name, every one a type.
+    const typeOnly = statement.importKind === 'type' || (
+      statement.specifiers.length > 0 &&
+      statement.specifiers.every((s) => s.type === 'ImportSpecifier' && s.importKind === 'type')
+    );
     if (!typeOnly) this.refuse(statement, `an import that loads code; ${TYPE_ONLY_FIX}`);
   }
 
-  private isExport(statement: ts.Statement, exportName: string): boolean {
-    if (!ts.isVariableStatement(statement)) return false;
-    const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
-    const list = statement.declarationList;
-    const [declaration] = list.declarations;
-    return exported && (list.flags & ts.NodeFlags.Const) !== 0 && list.declarations.length === 1 &&
-      ts.isIdentifier(declaration.name) && declaration.name.text === exportName && declaration.initializer !== undefined;
-  }
-
   /** The value of a literal expression, or undefined after refusing what is not one. */
-  private read(node: ts.Expression): DataValue | undefined {
-    if (ts.isParenthesizedExpression(node) || ts.isSatisfiesExpression(node)) return this.read(node.expression);
-    if (ts.isAsExpression(node)) {
-      const isConst = ts.isTypeReferenceNode(node.type) && ts.isIdentifier(node.type.typeName) && node.type.typeName.text === 'const';
-      return isConst
-        ? this.read(node.expression)
-        : this.refuse(node.type, 'a type assertion (`as …`) hides a wrong value from the type checker; remove it, or use `satisfies …`');
+  private read(node: t.Node): DataValue | undefined {
+    switch (node.type) {
+      case 'TSSatisfiesExpression':
+        return this.read(node.expression);
+      case 'TSAsExpression': {
+        const type = node.typeAnnotation;
+        const isConst = type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && type.typeName.name === 'const';
+        return isConst
+          ? this.read(node.expression)
+          : this.refuse(type, 'a type assertion (`as …`) hides a wrong value from the type checker; remove it, or use `satisfies …`');
+      }
+      case 'StringLiteral':
+      case 'NumericLiteral':
+      case 'BooleanLiteral':
+        return node.value;
+      case 'NullLiteral':
+        return null;
+      case 'TemplateLiteral':
+        return node.expressions.length === 0 ? (node.quasis[0].value.cooked ?? undefined) : this.refuse(node, `${describe(node)} is code, not a value; write the value itself`);
+      case 'UnaryExpression':
+        if (node.operator === '-' && node.argument.type === 'NumericLiteral') return -node.argument.value;
+        break;
+      case 'ArrayExpression':
+        return this.readArray(node);
+      case 'ObjectExpression':
+        return this.readObject(node);
     }
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-    if (ts.isNumericLiteral(node)) return Number(node.text);
-    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) {
-      return -Number(node.operand.text);
-    }
-    if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-    if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-    if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-    if (ts.isArrayLiteralExpression(node)) return this.readArray(node);
-    if (ts.isObjectLiteralExpression(node)) return this.readObject(node);
     return this.refuse(node, `${describe(node)} is code, not a value; write the value itself (a string like 'read', a list [ … ] or an object { … })`);
   }
 
-  private readArray(node: ts.ArrayLiteralExpression): DataValue[] {
+  private readArray(node: t.ArrayExpression): DataValue[] {
     const out: DataValue[] = [];
     for (const element of node.elements) {
-      if (ts.isSpreadElement(element)) {
-        this.refuse(element, 'a spread (`...x`) takes its values from elsewhere; write the entries here');
-      } else if (ts.isOmittedExpression(element)) {
+      if (element === null) {
         this.refuse(node, 'a hole in the list (`[a, , b]`); remove the extra comma');
+      } else if (element.type === 'SpreadElement') {
+        this.refuse(element, 'a spread (`...x`) takes its values from elsewhere; write the entries here');
       } else {
         const value = this.read(element);
         if (value !== undefined) out.push(value);
@@ -133,24 +146,25 @@ class Reader {
     return out;
   }
 
-  private readObject(node: ts.ObjectLiteralExpression): { [key: string]: DataValue } {
+  private readObject(node: t.ObjectExpression): { [key: string]: DataValue } {
     const out: { [key: string]: DataValue } = {};
     const seen = new Set<string>();
     for (const property of node.properties) {
-      if (!ts.isPropertyAssignment(property)) {
-        const fix = ts.isShorthandPropertyAssignment(property)
-          ? `\`{ ${property.name.text} }\` takes a variable's value; write \`${property.name.text}: 'value'\``
-          : ts.isSpreadAssignment(property)
+      if (property.type !== 'ObjectProperty' || property.shorthand) {
+        const name = property.type === 'ObjectProperty' && property.key.type === 'Identifier' ? property.key.name : '';
+        const fix = property.type === 'ObjectProperty'
+          ? `\`{ ${name} }\` takes a variable's value; write \`${name}: 'value'\``
+          : property.type === 'SpreadElement'
             ? 'a spread (`...x`) takes its fields from elsewhere; write the fields here'
             : `${describe(property)} runs code when read; write \`name: 'value'\``;
         this.refuse(property, fix);
         continue;
       }
-      const key = this.keyOf(property.name);
-      const value = this.read(property.initializer);
+      const key = this.keyOf(property);
+      const value = this.read(property.value);
       if (key === undefined || value === undefined) continue;
       if (seen.has(key)) {
-        this.refuse(property.name, `${JSON.stringify(key)} is written twice; keep one`);
+        this.refuse(property.key, `${JSON.stringify(key)} is written twice; keep one`);
         continue;
       }
       seen.add(key);
@@ -160,31 +174,46 @@ class Reader {
     return out;
   }
 
-  private keyOf(name: ts.PropertyName): string | undefined {
-    if (ts.isComputedPropertyName(name)) {
-      return this.refuse(name, 'a computed key (`[x]: …`) is worked out when run; write the key itself, e.g. `orders: \'read\'`');
+  private keyOf(property: t.ObjectProperty): string | undefined {
+    const { key } = property;
+    if (property.computed) {
+      return this.refuse(property, 'a computed key (`[x]: …`) is worked out when run; write the key itself, e.g. `orders: \'read\'`');
     }
-    if (ts.isPrivateIdentifier(name)) return this.refuse(name, 'a private name; write a plain key');
-    const key = name.text;
-    if (key === '__proto__') return this.refuse(name, '`__proto__` sets an object\'s prototype; use another key');
-    return key;
+    const text = key.type === 'Identifier' ? key.name
+      : key.type === 'StringLiteral' ? key.value
+        : key.type === 'NumericLiteral' ? String(key.value)
+          : undefined;
+    if (text === undefined) return this.refuse(key, 'a key that is not a name, string or number; write a plain key');
+    if (text === '__proto__') return this.refuse(key, '`__proto__` sets an object\'s prototype; use another key');
+    return text;
   }
 }
 
+/** The initializer of `export const <exportName> = …;` (one declaration), if `statement` is that. */
+function exportedConst(statement: t.Statement, exportName: string): t.Expression | undefined {
+  if (statement.type !== 'ExportNamedDeclaration' || statement.declaration?.type !== 'VariableDeclaration') return undefined;
+  const list = statement.declaration;
+  const [declaration] = list.declarations;
+  return list.kind === 'const' && list.declarations.length === 1 && declaration.id.type === 'Identifier' && declaration.id.name === exportName
+    ? (declaration.init ?? undefined)
+    : undefined;
+}
+
 /** A few words for a syntax node in an error message. */
-function describe(node: ts.Node): string {
-  if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return 'a function call';
-  if (ts.isIdentifier(node)) return `the name \`${node.text}\``;
-  if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return 'a property read';
-  if (ts.isTemplateExpression(node)) return 'a template with `${…}`';
-  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) return 'a function';
-  if (ts.isGetAccessor(node) || ts.isSetAccessor(node)) return 'a getter or setter';
-  if (ts.isMethodDeclaration(node)) return 'a method';
-  if (ts.isBinaryExpression(node) || ts.isConditionalExpression(node) || ts.isPrefixUnaryExpression(node)) return 'an expression';
-  if (ts.isVariableStatement(node)) return 'declaration';
-  if (ts.isExpressionStatement(node)) return 'statement';
-  if (ts.isClassDeclaration(node)) return 'class';
-  return ts.SyntaxKind[node.kind].replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+function describe(node: t.Node): string {
+  switch (node.type) {
+    case 'CallExpression': case 'OptionalCallExpression': case 'NewExpression': case 'TaggedTemplateExpression': return 'a function call';
+    case 'Identifier': return `the name \`${node.name}\``;
+    case 'MemberExpression': case 'OptionalMemberExpression': return 'a property read';
+    case 'TemplateLiteral': return 'a template with `${…}`';
+    case 'ArrowFunctionExpression': case 'FunctionExpression': case 'FunctionDeclaration': return 'a function';
+    case 'ObjectMethod': return node.kind === 'method' ? 'a method' : 'a getter or setter';
+    case 'BinaryExpression': case 'LogicalExpression': case 'AssignmentExpression': case 'ConditionalExpression': case 'UnaryExpression': return 'an expression';
+    case 'VariableDeclaration': case 'ExportNamedDeclaration': return 'declaration';
+    case 'ExpressionStatement': return 'statement';
+    case 'ClassDeclaration': return 'class';
+  }
+  return node.type.replace(/^TS/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** The `users` list of `<projectRoot>/users.ts`, read as data (unchecked: validateUsers checks it). */

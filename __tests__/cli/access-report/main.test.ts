@@ -1,15 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../../cli/access-report/main';
-import { config } from '../../../config';
-import { commitAll, repositoryOf } from '../../fixtures/git';
-import { projectCopy, runScript } from '../../fixtures/project';
+import { repositoryOf } from '../../fixtures/git';
+import { runScript } from '../../fixtures/project';
 import { inProcessSynthesizer } from '../../fixtures/synth';
 
 const ENV = { RDS_IAM_NOW: '2026-06-15T00:00:00Z' };
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE_USERS = fs.readFileSync(path.join(ROOT, 'users.ts'), 'utf8');
-const synth = inProcessSynthesizer(config);
+// Its one import is a type, so a copy loads on its own.
+const EXAMPLE_CONFIG = fs.readFileSync(path.join(ROOT, 'config.ts'), 'utf8');
+const synth = inProcessSynthesizer();
 
 const report = async (...args: string[]) => {
   let out = '';
@@ -24,17 +25,16 @@ const edit = (dir: string, file: string, from: string, to: string) => {
   fs.writeFileSync(full, text.replace(from, to));
 };
 
+/** A repository of the example's config.ts and users.ts, committed on main. */
+const example = () => repositoryOf({ 'config.ts': EXAMPLE_CONFIG, 'users.ts': EXAMPLE_USERS });
+
 describe('npm run access-report', () => {
-  test('as a process, against a base: what the working tree changes, users.ts and config.ts alike, synthesized by each revision\'s own app, leaving no worktree behind', () => {
-    const { dir, git } = commitAll(projectCopy());
-    edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'write', orders: 'read' }");
-    edit(dir, 'config.ts', "schemas: ['public', 'reporting']", "schemas: ['public', 'reporting', 'audit']");
-    const result = runScript(dir, 'cli/access-report/main.ts', ['--base', 'main'], ENV);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('**Gains access**\n- `carla.mendes` (Carla Mendes): `orders` read');
-    expect(result.stdout).toContain('**Tier changes**\n- `carla.mendes`: `billing` read → write');
-    expect(result.stdout).toContain('**Schemas and databases the tiers reach**\n- `orders`: + `schema audit`');
-    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);
+  test('as a process: fails on an unknown base with exit code 1 and the reason', () => {
+    const { dir } = example();
+    const result = runScript(ROOT, 'cli/access-report/main.ts', ['--project', dir, '--base', 'no-such-branch'], ENV);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('access-report: "no-such-branch" is not a commit in this repository (fetch it first, e.g. actions/checkout with fetch-depth: 0)\n');
+    expect(result.status).toBe(1);
   });
 
   test('prints the access matrix of what synth deploys', async () => {
@@ -43,13 +43,19 @@ describe('npm run access-report', () => {
     expect(out).toContain('| `alice.ng` (Alice Ng) | admin | admin | admin |  | DBA on call |');
   });
 
-  test('fails clearly on an unknown base', async () => {
-    const { dir } = repositoryOf({ 'users.ts': EXAMPLE_USERS });
-    await expect(report('--project', dir, '--base', 'no-such-branch')).rejects.toThrow(/"no-such-branch" is not a commit in this repository/);
+  test('against a base shows what the working tree changes, users.ts and config.ts alike, and leaves no worktree behind', async () => {
+    const { dir, git } = example();
+    edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'write', orders: 'read' }");
+    edit(dir, 'config.ts', "schemas: ['public', 'reporting']", "schemas: ['public', 'reporting', 'audit']");
+    const out = await report('--project', dir, '--base', 'main');
+    expect(out).toContain('**Gains access**\n- `carla.mendes` (Carla Mendes): `orders` read');
+    expect(out).toContain('**Tier changes**\n- `carla.mendes`: `billing` read → write');
+    expect(out).toContain('**Schemas and databases the tiers reach**\n- `orders`: + `schema audit`');
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);
   });
 
   test('fails when --base is an option in disguise, and git never sees it as one', async () => {
-    const { dir } = repositoryOf({ 'users.ts': EXAMPLE_USERS });
+    const { dir } = example();
     await expect(report('--project', dir, '--base=--output=users.ts')).rejects.toThrow(/"--output=users.ts" is not a commit/);
     expect(fs.readFileSync(path.join(dir, 'users.ts'), 'utf8')).toBe(EXAMPLE_USERS);
   });

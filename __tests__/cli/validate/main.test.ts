@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../../cli/validate/main';
-import { config } from '../../../config';
 import { repositoryOf } from '../../fixtures/git';
 import { runScript } from '../../fixtures/project';
 import { inProcessSynthesizer } from '../../fixtures/synth';
@@ -9,7 +8,8 @@ import { inProcessSynthesizer } from '../../fixtures/synth';
 const ENV = { RDS_IAM_NOW: '2026-06-15T00:00:00Z' };
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE_USERS = fs.readFileSync(path.join(ROOT, 'users.ts'), 'utf8');
-const synthesize = inProcessSynthesizer(config);
+const synthesize = inProcessSynthesizer();
+const EXAMPLE_CONFIG = fs.readFileSync(path.join(ROOT, 'config.ts'), 'utf8');
 
 const validate = async (project: string, argv: string[] = [], env: NodeJS.ProcessEnv = {}) => {
   let out = '';
@@ -41,7 +41,7 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
   });
 
   test('--base fails when more than 3 people lose all access, until exactly that removal is acknowledged', async () => {
-    const { dir } = repositoryOf({ 'users.ts': EXAMPLE_USERS });
+    const { dir } = repositoryOf({ 'config.ts': EXAMPLE_CONFIG, 'users.ts': EXAMPLE_USERS });
     fs.writeFileSync(path.join(dir, 'users.ts'), "export const users = [{ username: 'alice.ng', access: { orders: 'admin' } }];\n");
     const refused = await validate(dir, ['--base', 'main']).then(() => undefined, (error: Error) => error.message);
     expect(refused).toMatch(/^mass removal against main:\n {2}- 4 of 5 people lose all database access \(more than 3\): bob\.kowalski, carla\.mendes, dev\.patel, erin\.contractor/);

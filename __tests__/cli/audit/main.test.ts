@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { main } from '../../../cli/audit/main';
+import { runScript } from '../../fixtures/project';
 
 const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   let out = '';
@@ -8,6 +9,13 @@ const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
 };
 
 describe('npm run audit', () => {
+  test('as a process: exit 2 and the reason when a database is not in config.ts', () => {
+    const result = runScript(path.join(__dirname, '..', '..', '..'), 'cli/audit/main.ts', ['ordrs']);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('audit: unknown database "ordrs"; config.ts has billing, orders, sandbox\n');
+    expect(result.status).toBe(2);
+  });
+
   test('exit 2 with the fix when no endpoint is known, without touching the network', async () => {
     // Outputs of a deploy that made nothing yet, so a cdktf-outputs.json lying around does not matter.
     const { code, out } = await run(['orders', '--outputs', path.join(__dirname, '..', '..', 'fixtures', 'no-outputs.json')]);

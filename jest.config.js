@@ -6,7 +6,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',
   // Several suites wait on child processes; every core is worth a worker (default leaves one idle).

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { mapExpression } from '../lib/terraform/literal';
 
 /**
- * A `for_each` over `items`, one instance per `key(item)` holding `value(item)`,, with the map held in a Terraform local.
+ * A `for_each` over `items`, one instance per `key(item)` holding `value(item)`, with the map
+ * held in a Terraform local.
  * Terraform evaluates a resource's `for_each` expression again for every instance, so a
  * literal map of n people costs n² (1,000 people: 33 s of planning); a reference to a local
  * is evaluated once (4.6 s). The local holds the map as one expression string, which cdktf

@@ -67,15 +67,8 @@ export function readMapExpression(text: string): Readonly<Record<string, Literal
   if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
   const [keys, values] = parsed.map(unescapeAll);
   if (!Array.isArray(keys) || !Array.isArray(values) || keys.length !== values.length) return undefined;
-  if (!keys.every((k): k is string => typeof k === 'string')) return undefined;
-  let again: string;
-  try {
-    again = mapExpression(keys.map((_, i) => i), (i) => keys[i], (i) => values[i]);
-  } catch {
-    return undefined;
-  }
-  if (new Set(keys).size !== keys.length) return undefined;
-  if (again !== text) return undefined;
+  if (!keys.every((k): k is string => typeof k === 'string') || new Set(keys).size !== keys.length) return undefined;
+  if (mapExpression(keys.map((_, i) => i), (i) => keys[i], (i) => values[i]) !== text) return undefined;
   const map: Record<string, LiteralValue> = {};
   // defineProperty: a `__proto__` key stays a key.
   keys.forEach((k, i) => Object.defineProperty(map, k, { value: values[i], enumerable: true, writable: true, configurable: true }));

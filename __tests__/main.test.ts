@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -10,18 +9,15 @@ import { users } from '../users';
 import { validateInputs } from '../lib/validation/inputs';
 import { synthesizeProject } from '../stacks/compose';
 import { fleet, NOW } from './fixtures/fleet';
+import { folderOf } from './fixtures/git';
 import './fixtures/cdktf-matchers';
 import { synthApp, withoutStackTraces } from './fixtures/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const ENV = { RDS_IAM_NOW: NOW.toISOString() };
 
-/** A folder holding only a users.ts: what synth and validate read from a project besides config.ts. */
-function usersFolder(source: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-'));
-  fs.writeFileSync(path.join(dir, 'users.ts'), source);
-  return dir;
-}
+/** A folder holding only a users.ts: what synth reads from a project besides config.ts. */
+const usersFolder = (source: string): string => folderOf({ 'users.ts': source });
 
 describe('the example app', () => {
   const stacks = synthApp({ config, users });

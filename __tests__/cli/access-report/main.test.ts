@@ -1,20 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../../cli/access-report/main';
-import { repositoryOf } from '../../fixtures/git';
+import { EXAMPLE_FILES, exampleRepository } from '../../fixtures/git';
 import { runScript } from '../../fixtures/project';
-import { inProcessSynthesizer } from '../../fixtures/synth';
+import { synthesizeInProcess } from '../../fixtures/synth';
 
 const ENV = { RDS_IAM_NOW: '2026-06-15T00:00:00Z' };
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const EXAMPLE_USERS = fs.readFileSync(path.join(ROOT, 'users.ts'), 'utf8');
-// Its one import is a type, so a copy loads on its own.
-const EXAMPLE_CONFIG = fs.readFileSync(path.join(ROOT, 'config.ts'), 'utf8');
-const synth = inProcessSynthesizer();
 
 const report = async (...args: string[]) => {
   let out = '';
-  await main(args, ENV, (text) => (out += text), synth);
+  await main(args, ENV, (text) => (out += text), synthesizeInProcess);
   return out;
 };
 
@@ -25,12 +21,9 @@ const edit = (dir: string, file: string, from: string, to: string) => {
   fs.writeFileSync(full, text.replace(from, to));
 };
 
-/** A repository of the example's config.ts and users.ts, committed on main. */
-const example = () => repositoryOf({ 'config.ts': EXAMPLE_CONFIG, 'users.ts': EXAMPLE_USERS });
-
 describe('npm run access-report', () => {
   test('as a process: fails on an unknown base with exit code 1 and the reason', () => {
-    const { dir } = example();
+    const { dir } = exampleRepository();
     const result = runScript(ROOT, 'cli/access-report/main.ts', ['--project', dir, '--base', 'no-such-branch'], ENV);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('access-report: "no-such-branch" is not a commit in this repository (fetch it first, e.g. actions/checkout with fetch-depth: 0)\n');
@@ -44,7 +37,7 @@ describe('npm run access-report', () => {
   });
 
   test('against a base shows what the working tree changes, users.ts and config.ts alike, and leaves no worktree behind', async () => {
-    const { dir, git } = example();
+    const { dir, git } = exampleRepository();
     edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'write', orders: 'read' }");
     edit(dir, 'config.ts', "schemas: ['public', 'reporting']", "schemas: ['public', 'reporting', 'audit']");
     const out = await report('--project', dir, '--base', 'main');
@@ -55,8 +48,8 @@ describe('npm run access-report', () => {
   });
 
   test('fails when --base is an option in disguise, and git never sees it as one', async () => {
-    const { dir } = example();
+    const { dir } = exampleRepository();
     await expect(report('--project', dir, '--base=--output=users.ts')).rejects.toThrow(/"--output=users.ts" is not a commit/);
-    expect(fs.readFileSync(path.join(dir, 'users.ts'), 'utf8')).toBe(EXAMPLE_USERS);
+    expect(fs.readFileSync(path.join(dir, 'users.ts'), 'utf8')).toBe(EXAMPLE_FILES['users.ts']);
   });
 });

@@ -1,19 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../../cli/validate/main';
-import { repositoryOf } from '../../fixtures/git';
+import { exampleRepository, folderOf } from '../../fixtures/git';
 import { runScript } from '../../fixtures/project';
-import { inProcessSynthesizer } from '../../fixtures/synth';
+import { synthesizeInProcess } from '../../fixtures/synth';
 
 const ENV = { RDS_IAM_NOW: '2026-06-15T00:00:00Z' };
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const EXAMPLE_USERS = fs.readFileSync(path.join(ROOT, 'users.ts'), 'utf8');
-const synthesize = inProcessSynthesizer();
-const EXAMPLE_CONFIG = fs.readFileSync(path.join(ROOT, 'config.ts'), 'utf8');
 
 const validate = async (project: string, argv: string[] = [], env: NodeJS.ProcessEnv = {}) => {
   let out = '';
-  await main(argv, { ...ENV, ...env }, (text) => (out += text), { project, synthesize });
+  await main(argv, { ...ENV, ...env }, (text) => (out += text), { project, synthesize: synthesizeInProcess });
   return out;
 };
 
@@ -26,7 +23,7 @@ describe('npm run validate', () => {
   });
 
   test('fails when users.ts is code, naming the line, and never runs it', async () => {
-    const { dir } = repositoryOf({ 'users.ts': `import * as fs from 'fs';
+    const dir = folderOf({ 'users.ts': `import * as fs from 'fs';
 RegExp.prototype.test = () => true;
 fs.writeFileSync('ran.txt', 'users.ts ran');
 export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", access: { orders: 'admin' } }];` });
@@ -36,12 +33,12 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
   });
 
   test('fails on an expired entry that synth would only lock', async () => {
-    const { dir } = repositoryOf({ 'users.ts': "export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];\n" });
+    const dir = folderOf({ 'users.ts': "export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];\n" });
     await expect(validate(dir)).rejects.toThrow(/access expired after 2026-01-31/);
   });
 
   test('--base fails when more than 3 people lose all access, until exactly that removal is acknowledged', async () => {
-    const { dir } = repositoryOf({ 'config.ts': EXAMPLE_CONFIG, 'users.ts': EXAMPLE_USERS });
+    const { dir } = exampleRepository();
     fs.writeFileSync(path.join(dir, 'users.ts'), "export const users = [{ username: 'alice.ng', access: { orders: 'admin' } }];\n");
     const refused = await validate(dir, ['--base', 'main']).then(() => undefined, (error: Error) => error.message);
     expect(refused).toMatch(/^mass removal against main:\n {2}- 4 of 5 people lose all database access \(more than 3\): bob\.kowalski, carla\.mendes, dev\.patel, erin\.contractor/);

@@ -6,7 +6,9 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
+  // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/fixtures/construct-traces.ts'],
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',
   // Several suites wait on child processes; every core is worth a worker (default leaves one idle).

@@ -11,7 +11,7 @@ import { synthesizeProject } from '../stacks/compose';
 import { fleet, NOW } from './fixtures/fleet';
 import { folderOf } from './fixtures/git';
 import './fixtures/cdktf-matchers';
-import { synthApp, withoutStackTraces } from './fixtures/synth';
+import { synthApp } from './fixtures/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const ENV = { RDS_IAM_NOW: NOW.toISOString() };
@@ -59,7 +59,7 @@ describe('main.ts as cdktf runs it', () => {
     const dir = usersFolder(`
       export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];`);
     let app: App | undefined;
-    withoutStackTraces(() => synthesizeProject({ config, projectDir: dir, env: ENV, newApp: () => (app = Testing.app()) }));
+    synthesizeProject({ config, projectDir: dir, env: ENV, newApp: () => (app = Testing.app()) });
     // A warning annotation, which cdktf prints as [WARN], not on stderr as an error.
     const manifest = JSON.parse(fs.readFileSync(path.join(app!.outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['users-orders'].annotations).toEqual([

@@ -1,4 +1,5 @@
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -32,6 +33,7 @@ const LOG_EXPORTS: Readonly<Record<Engine, string[]>> = {
   postgres: ['iam-db-auth-error', 'postgresql', 'upgrade'],
   'aurora-postgresql': ['iam-db-auth-error', 'postgresql'],
   mysql: ['error', 'iam-db-auth-error', 'slowquery'],
+  mariadb: ['audit', 'error', 'iam-db-auth-error', 'slowquery'],
   'aurora-mysql': ['audit', 'error', 'iam-db-auth-error', 'slowquery'],
 };
 
@@ -40,7 +42,8 @@ type Parameter = { readonly name: string; readonly value: string };
 /**
  * TLS made mandatory by the engine, and an audit trail of who logged in and what they
  * changed (connections, DDL, grants). MySQL also activates granted roles at login, so a
- * user's tier role works without a `mysql_default_roles` per person.
+ * user's tier role works without a `mysql_default_roles` per person; MariaDB has no such
+ * setting (its users stack gives each person their tier role as default role instead).
  */
 const POSTGRES_PARAMETERS: readonly Parameter[] = [
   { name: 'log_connections', value: '1' },
@@ -53,14 +56,22 @@ const MYSQL_PARAMETERS: readonly Parameter[] = [
   { name: 'require_secure_transport', value: '1' },
   { name: 'slow_query_log', value: '1' },
 ];
+const MARIADB_PARAMETERS: readonly Parameter[] = [
+  { name: 'require_secure_transport', value: '1' },
+  { name: 'slow_query_log', value: '1' },
+];
+/** What the audit log records where it runs as a plugin (Aurora MySQL's built-in one, RDS for MariaDB's option). */
+const AUDIT_EVENTS = 'CONNECT,QUERY_DCL,QUERY_DDL';
 const ENGINE_PARAMETERS: Readonly<Record<Engine, readonly Parameter[]>> = {
   postgres: POSTGRES_PARAMETERS,
   'aurora-postgresql': POSTGRES_PARAMETERS,
   mysql: MYSQL_PARAMETERS,
+  // RDS for MariaDB audits through an option group (below), not parameters.
+  mariadb: MARIADB_PARAMETERS,
   // Aurora MySQL has the audit plugin built in; RDS MySQL would need an option group.
   'aurora-mysql': [
     ...MYSQL_PARAMETERS,
-    { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+    { name: 'server_audit_events', value: AUDIT_EVENTS },
     { name: 'server_audit_logging', value: '1' },
   ],
 };
@@ -197,6 +208,7 @@ export class IamDatabase extends Construct {
       this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
     } else {
       const parameterGroup = new DbParameterGroup(this, 'parameters', parameterGroupProps);
+      const optionGroup = props.engine === 'mariadb' ? this.mariadbAudit(props.identifier, props.engineVersion) : undefined;
       const instance = new DbInstance(this, 'instance', {
         ...common,
         identifier: props.identifier,
@@ -208,6 +220,7 @@ export class IamDatabase extends Construct {
         storageType: 'gp3',
         multiAz: props.multiAz ?? false,
         parameterGroupName: parameterGroup.name,
+        ...(optionGroup ? { optionGroupName: optionGroup.name } : {}),
         publiclyAccessible: false,
         caCertIdentifier,
         autoMinorVersionUpgrade: true,
@@ -216,6 +229,20 @@ export class IamDatabase extends Construct {
       this.resourceId = instance.resourceId;
       this.masterSecretArn = instance.masterUserSecret.get(0).secretArn;
     }
+  }
+
+  /** RDS for MariaDB's audit plugin: connections, grants and DDL, exported with the `audit` log. */
+  private mariadbAudit(identifier: string, engineVersion: string): DbOptionGroup {
+    const major = engineVersion.split('.').slice(0, 2).join('.');
+    return new DbOptionGroup(this, 'options', {
+      // A new major gets a new group, created before the old one goes (as the parameter group).
+      name: `${identifier}-mariadb${major.replace(/\./g, '-')}`,
+      optionGroupDescription: `Audit plugin for ${identifier}`,
+      engineName: 'mariadb',
+      majorEngineVersion: major,
+      option: [{ optionName: 'MARIADB_AUDIT_PLUGIN', optionSettings: [{ name: 'SERVER_AUDIT_EVENTS', value: AUDIT_EVENTS }] }],
+      lifecycle: { createBeforeDestroy: true },
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Database } from '../.gen/providers/mysql/database';
+import { DefaultRoles } from '../.gen/providers/mysql/default-roles';
 import { Grant } from '../.gen/providers/mysql/grant';
 import { Role } from '../.gen/providers/mysql/role';
 import { User } from '../.gen/providers/mysql/user';
@@ -18,6 +19,12 @@ export interface MysqlAccessProps {
   readonly createDatabases?: readonly string[];
   /** Users; each becomes a user plus one role grant. */
   readonly grants: readonly DatabaseGrant[];
+  /**
+   * Make each user's tier role their default role, for servers that activate only that one at
+   * login (MariaDB): a third resource instance per user.
+   * @default false - the server activates every granted role at login (MySQL's `activate_all_roles_on_login`)
+   */
+  readonly defaultRoles?: boolean;
 }
 
 /**
@@ -33,9 +40,10 @@ export function grantDatabasePattern(database: string): string {
 export const MYSQL_IAM_HOST = '%';
 
 /**
- * IAM-authenticated MySQL users (`IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`,
- * `REQUIRE SSL`) and MySQL 8 roles per tier. The database's parameter group sets
- * `activate_all_roles_on_login`, so a granted role is active without per-user defaults.
+ * IAM-authenticated MySQL and MariaDB users (`IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`,
+ * `REQUIRE SSL`) and roles per tier. A MySQL database's parameter group sets
+ * `activate_all_roles_on_login`, so a granted role is active without per-user defaults;
+ * on MariaDB (`defaultRoles`) each user's tier role is made their default role.
  */
 export class MysqlAccess extends Construct {
   readonly tierRoles: Readonly<Record<Tier, Role>>;
@@ -78,7 +86,7 @@ export class MysqlAccess extends Construct {
       authPlugin: 'AWSAuthenticationPlugin',
       tlsOption: 'SSL',
     });
-    new Grant(this, 'user-tiers', {
+    const tiers = new Grant(this, 'user-tiers', {
       forEach: people,
       user: people.key,
       host: MYSQL_IAM_HOST,
@@ -87,5 +95,15 @@ export class MysqlAccess extends Construct {
       roles: [people.value],
       dependsOn: [users, ...TIERS.map((t) => roles[t])],
     });
+    if (props.defaultRoles) {
+      // A tier change updates this in place (SET DEFAULT ROLE) once the new role is granted.
+      new DefaultRoles(this, 'user-default-roles', {
+        forEach: people,
+        user: people.key,
+        host: MYSQL_IAM_HOST,
+        roles: [people.value],
+        dependsOn: [tiers],
+      });
+    }
   }
 }

@@ -3,7 +3,7 @@ import { AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { MysqlProvider } from '../.gen/providers/mysql/provider';
 import { ConnectionOverrides } from '../lib/model/connection';
-import { DatabaseGrant } from '../lib/model/types';
+import { DatabaseGrant, needsDefaultRole } from '../lib/model/types';
 import { terraformLiteral } from '../lib/terraform/literal';
 import { rdsCaBundleFile } from '../lib/tls/rds-ca-bundle';
 import { IamDatabase } from '../modules/iam-database';
@@ -109,6 +109,7 @@ export class UsersStack extends EnvironmentStack {
         databases: [db.databaseName, ...extra],
         createDatabases: extra,
         grants: props.grants,
+        defaultRoles: needsDefaultRole(db.engine),
       });
     }
   }

@@ -167,6 +167,47 @@ describe('an underscore in a database name is not a wildcard', () => {
   });
 });
 
+describe('engine mariadb: each person’s tier role is their default role, active at login', () => {
+  const defaultRoles = () => admin("SELECT User AS user, default_role AS role FROM mysql.user WHERE plugin = 'AWSAuthenticationPlugin' ORDER BY User");
+
+  test('switching the database to RDS for MariaDB adds one default role per person and changes nothing else', async () => {
+    ws.editConfig("engine: 'aurora-mysql',\n      engineVersion: '8.0.mysql_aurora.3.08.0',", "engine: 'mariadb',\n      engineVersion: '10.11',");
+    ws.editConfig('      instanceCount: 2,\n', '');
+    ws.synth();
+    const plan = await ws.stack('billing').plan();
+    expect(plan.map((c) => c.actions.join('+'))).toEqual(['create', 'create']);
+    expect(plan.map((c) => c.address.replace(/_\w+\[/, '['))).toEqual(['mysql_default_roles.access_user-default-roles["alice.ng"]', 'mysql_default_roles.access_user-default-roles["carla.mendes"]']);
+    await applied();
+    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'carla.mendes', role: 'iam_write' }]);
+    expect(await ws.stack('billing').plan()).toEqual([]);
+  });
+
+  test('a person logging in holds their tier at once (carla, given a password for the probe and then her plugin back)', async () => {
+    await admin("ALTER USER 'carla.mendes'@'%' IDENTIFIED BY 'probe-password'");
+    try {
+      const carla = (sql: string) => mysqlAs(billing, ca, 'carla.mendes', 'probe-password', sql);
+      expect(await carla('SELECT CURRENT_ROLE() AS role')).toEqual([{ role: 'iam_write' }]);
+      expect(await carla('INSERT INTO billing.invoices (id) VALUES (42)')).toMatchObject({ affectedRows: 1 });
+      expect(await carla('DELETE FROM billing.invoices WHERE id = 42')).toMatchObject({ affectedRows: 1 });
+    } finally {
+      await admin("ALTER USER 'carla.mendes'@'%' IDENTIFIED VIA AWSAuthenticationPlugin USING 'RDS'");
+    }
+    expect(await ws.stack('billing').plan()).toEqual([]);
+  });
+
+  test('a tier change re-grants the role and updates the default role in place, never the user', async () => {
+    ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel'));
+    ws.synth();
+    const plan = await ws.stack('billing').plan();
+    expect(plan.map((c) => `${c.address.replace(/_\w+\[/, '[')} ${c.actions.join('+')}`).sort()).toEqual([
+      'mysql_default_roles.access_user-default-roles["carla.mendes"] update',
+      'mysql_grant.access_user-tiers["carla.mendes"] delete+create',
+    ]);
+    await applied();
+    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'carla.mendes', role: 'iam_read' }]);
+  });
+});
+
 describe('failures are quick and clear, and leave the state as it was', () => {
   test.each([
     ['a wrong port', () => ws.synth({ RDS_IAM_BILLING_PORT: '1' }), undefined, /connection refused/i],

@@ -1,4 +1,5 @@
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
@@ -85,6 +86,32 @@ describe('IamDatabase', () => {
         { name: 'activate_all_roles_on_login', value: '1', apply_method: 'immediate' },
       ]),
     });
+  });
+
+  test('MariaDB instance: secure transport required, the audit plugin on, and no MySQL-only role setting', () => {
+    const out = synth({ engine: 'mariadb', engineVersion: '10.11.9' });
+    expect(out).toHaveResourceWithProperties(DbInstance, {
+      ...secureInstance,
+      engine: 'mariadb',
+      engine_version: '10.11.9',
+      enabled_cloudwatch_logs_exports: ['audit', 'error', 'iam-db-auth-error', 'slowquery'],
+      option_group_name: expect.stringMatching(/^\$\{aws_db_option_group\.db_options_\w+\.name\}$/),
+    });
+    expect(out).toHaveResourceWithProperties(DbParameterGroup, {
+      family: 'mariadb10.11',
+      parameter: [
+        { name: 'require_secure_transport', value: '1', apply_method: 'immediate' },
+        { name: 'slow_query_log', value: '1', apply_method: 'immediate' },
+      ],
+    });
+    expect(out).toHaveResourceWithProperties(DbOptionGroup, {
+      name: 'orders-mariadb10-11',
+      engine_name: 'mariadb',
+      major_engine_version: '10.11',
+      option: [{ option_name: 'MARIADB_AUDIT_PLUGIN', option_settings: [{ name: 'SERVER_AUDIT_EVENTS', value: 'CONNECT,QUERY_DCL,QUERY_DDL' }] }],
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(synth({ engine: 'mysql', engineVersion: '8.0.39' })).not.toHaveResource(DbOptionGroup);
   });
 
   test('Aurora PostgreSQL cluster: cluster settings plus N private instances with a current CA', () => {

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { DefaultRoles } from '../../.gen/providers/mysql/default-roles';
 import { Grant } from '../../.gen/providers/mysql/grant';
 import { Role } from '../../.gen/providers/mysql/role';
 import { User } from '../../.gen/providers/mysql/user';
@@ -6,9 +7,9 @@ import { grantDatabasePattern, MysqlAccess } from '../../modules/mysql-access';
 import { forEachMaps, LOCAL_FOR_EACH } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
-const synth = () =>
+const synth = (defaultRoles?: boolean) =>
   Testing.synthScope((scope) => {
-    new MysqlAccess(scope, 'access', { databases: ['shop', 'archive'], grants: [{ username: 'jane', tier: 'admin' }] });
+    new MysqlAccess(scope, 'access', { databases: ['shop', 'archive'], grants: [{ username: 'jane', tier: 'admin' }], defaultRoles });
   });
 
 describe('MysqlAccess', () => {
@@ -32,6 +33,18 @@ describe('MysqlAccess', () => {
       roles: ['${each.value}'],
       depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/), expect.stringMatching(/^mysql_role\.access_tier-admin_/)]),
     });
+  });
+
+  test('on MariaDB their tier role is also their default role, set once the role is granted', () => {
+    expect(forEachMaps(synth(true), 'mysql_default_roles')).toEqual([{ jane: 'iam_admin' }]);
+    expect(synth(true)).toHaveResourceWithProperties(DefaultRoles, {
+      for_each: LOCAL_FOR_EACH,
+      user: '${each.key}',
+      host: '%',
+      roles: ['${each.value}'],
+      depends_on: [expect.stringMatching(/^mysql_grant\.access_user-tiers_/)],
+    });
+    expect(synth()).not.toHaveResource(DefaultRoles);
   });
 
   test('tier roles hold privileges on every listed database', () => {

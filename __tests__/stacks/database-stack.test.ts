@@ -1,4 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
+import { mariadbFleet, mariadbPeople } from '../fixtures/fleet';
 import { synthApp } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -47,5 +50,21 @@ describe('DatabaseStack', () => {
 
   test.each(['database-pg', 'database-my', 'database-apg', 'database-amy'])('%s matches its snapshot', (id) => {
     expect(stacks[id]).toMatchSnapshot();
+  });
+});
+
+describe('DatabaseStack for RDS for MariaDB', () => {
+  const maria = () => synthApp({ config: mariadbFleet, users: mariadbPeople })['database-maria'];
+
+  test('an instance with IAM auth, TLS forced, the audit plugin and the same outputs as MySQL', () => {
+    expect(maria()).toHaveResourceWithProperties(DbInstance, { engine: 'mariadb', engine_version: '10.11', iam_database_authentication_enabled: true, publicly_accessible: false });
+    expect(maria()).toHaveResourceWithProperties(DbOptionGroup, { engine_name: 'mariadb', major_engine_version: '10.11' });
+    const outputs = JSON.parse(maria()).output;
+    expect(outputs.engine.value).toBe('mariadb');
+    expect(outputs.port.value).toBe(3306);
+  });
+
+  test('database-maria matches its snapshot', () => {
+    expect(maria()).toMatchSnapshot();
   });
 });

@@ -12,8 +12,9 @@ import { Testing } from 'cdktf';
 import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
 import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
-import { fleet, NOW, people } from '../fixtures/fleet';
-import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
+import { deployedAccess } from '../../lib/access/deployed-access';
+import { fleet, mariadbFleet, mariadbPeople, NOW, people } from '../fixtures/fleet';
+import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp, synthStacks } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
@@ -314,5 +315,31 @@ describe('users.ts changes touch only what they should', () => {
 
   test.each(USER_STACKS)('%s matches its snapshot', (id) => {
     expect(base[id]).toMatchSnapshot();
+  });
+});
+
+describe('UsersStack on RDS for MariaDB', () => {
+  const stacks = () => synthApp({ config: mariadbFleet, users: mariadbPeople });
+
+  test('each person is a user, one tier-role grant and that role as their default role: three instances', () => {
+    const json = stacks()['users-maria'];
+    const perPerson = [...instances(json).keys()].filter((address) => address.endsWith('["bob"]'));
+    expect(perPerson.map((address) => address.split('.')[0]).sort()).toEqual(['mysql_default_roles', 'mysql_grant', 'mysql_user']);
+    expect(forEachMaps(json, 'mysql_default_roles')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }]);
+  });
+
+  test('the access report reads the default role as part of the tier', () => {
+    const access = deployedAccess(synthStacks({ config: mariadbFleet, users: mariadbPeople }));
+    expect(access.databases.maria.people).toEqual({ alice: 'admin', bob: 'write' });
+    expect(access.databases.maria.perPerson).toEqual(['default role <tier>', 'member of <tier>', 'user <person>@%, AWSAuthenticationPlugin login, TLS SSL']);
+    expect(Object.keys(access.other).filter((where) => where.startsWith('users-maria'))).toEqual([]);
+  });
+
+  test('MySQL users stacks stay without default roles (the server activates granted roles)', () => {
+    expect(resourcesOfType(stacks()['users-my'], 'mysql_default_roles')).toEqual({});
+  });
+
+  test('users-maria matches its snapshot', () => {
+    expect(stacks()['users-maria']).toMatchSnapshot();
   });
 });

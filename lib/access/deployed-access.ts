@@ -168,9 +168,11 @@ function usersStackAccess(stackName: string, stack: StackJson, other: Record<str
   const perPerson = new Set<string>();
   const personLine = (person: string, line: string) => {
     if (!people.has(person)) people.set(person, new Set());
-    const tier = line.startsWith('member of ') ? tierOfRole.get(line.slice('member of '.length)) : undefined;
-    if (tier !== undefined) people.get(person)!.add(tier);
-    perPerson.add(tier !== undefined ? 'member of <tier>' : line);
+    // A tier role held, or made the default role (MariaDB), reads the same for everyone.
+    const [, how, role] = /^(member of|default role) (.+)$/.exec(line) ?? [];
+    const tier = role !== undefined ? tierOfRole.get(role) : undefined;
+    if (tier !== undefined && how === 'member of') people.get(person)!.add(tier);
+    perPerson.add(tier !== undefined ? `${how} <tier>` : line);
   };
 
   for (const i of instances) {

@@ -58,8 +58,8 @@ export function grantsOn(key: string, people: readonly { readonly username: stri
   return grants;
 }
 
-export type Engine = 'postgres' | 'mysql' | 'aurora-postgresql' | 'aurora-mysql';
-export const ENGINES: readonly Engine[] = ['postgres', 'mysql', 'aurora-postgresql', 'aurora-mysql'];
+export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'aurora-postgresql' | 'aurora-mysql';
+export const ENGINES: readonly Engine[] = ['postgres', 'mysql', 'mariadb', 'aurora-postgresql', 'aurora-mysql'];
 
 /** SQL dialect family of an engine: what the users stack speaks. */
 export type EngineFamily = 'postgres' | 'mysql';
@@ -70,6 +70,14 @@ export function engineFamily(engine: Engine): EngineFamily {
 
 export function isAurora(engine: Engine): boolean {
   return engine.startsWith('aurora-');
+}
+
+/**
+ * MySQL 8 activates every granted role at login (`activate_all_roles_on_login`); MariaDB has
+ * no such setting and activates only a user's one default role.
+ */
+export function needsDefaultRole(engine: Engine): boolean {
+  return engine === 'mariadb';
 }
 
 /** Where Terraform state lives for an environment's stacks. */

@@ -2,7 +2,7 @@ import { ConnectionOverrides } from '../model/connection';
 import { connectionOverrides } from './connection';
 import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
-import { AppConfig, AwsTarget, DatabaseConfig, Engine, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora, PublicCidr } from '../model/types';
+import { AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora, PublicCidr } from '../model/types';
 import { sortedEntries } from '../model/order';
 import { parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX } from './cidr';
 import { freeTextProblem } from './text';
@@ -14,6 +14,8 @@ const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: strin
   'aurora-postgresql': { pattern: /^(1[5-9]|[2-9]\d)(\.\d+)?$/, example: "'16' or '16.4' (Aurora PostgreSQL 15 or later)" },
   mysql: { pattern: /^8\.(0|4)(\.\d+)?$/, example: "'8.0', '8.0.39' or '8.4' (MySQL 8)" },
   'aurora-mysql': { pattern: /^8\.0\.mysql_aurora\.3\.\d+\.\d+$/, example: "'8.0.mysql_aurora.3.08.0' (Aurora MySQL 3)" },
+  // Only these RDS for MariaDB majors take IAM database authentication.
+  mariadb: { pattern: /^(10\.11|11\.4|11\.8)(\.\d+)?$/, example: "'10.11', '11.4' or '11.8' (the RDS for MariaDB versions with IAM database authentication)" },
 };
 
 const KEY_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -156,7 +158,7 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
       }
     }
   }
-  const nameLimit = db.engine === 'mysql' || db.engine === 'aurora-mysql' ? 64 : 63;
+  const nameLimit = ENGINES.includes(db.engine) && engineFamily(db.engine) === 'mysql' ? 64 : 63;
   const names = [db.databaseName, ...(db.schemas ?? [])];
   for (const name of names) {
     if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name) || name.length > nameLimit) {

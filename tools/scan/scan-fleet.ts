@@ -18,10 +18,11 @@ export const scanFleet: AppConfig = {
     my: { environment: 'production', engine: 'mysql', engineVersion: '8.0', databaseName: 'shop', allowedCidrs: ['10.0.0.0/16'] },
     apg: { environment: 'production', engine: 'aurora-postgresql', engineVersion: '16', databaseName: 'analytics', allowedCidrs: ['10.0.0.0/16'] },
     amy: { environment: 'production', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', databaseName: 'billing', allowedCidrs: ['10.0.0.0/16'] },
+    maria: { environment: 'production', engine: 'mariadb', engineVersion: '10.11', databaseName: 'support', allowedCidrs: ['10.0.0.0/16'] },
   },
   identityCenter: { account: '111122223333', region: 'eu-west-1', policy: 'customer-managed' },
 };
 
 export const scanUsers: readonly UserEntry[] = [
-  { username: 'alice', access: { pg: 'admin', my: 'write', apg: 'read', amy: 'read' } },
+  { username: 'alice', access: { pg: 'admin', my: 'write', apg: 'read', amy: 'read', maria: 'write' } },
 ];

@@ -19,6 +19,8 @@ describe('validateConfig', () => {
     ['mysql', '5.7.44', /engineVersion "5.7.44" does not fit engine mysql/],
     ['aurora-mysql', '8.0.39', /does not fit engine aurora-mysql; use e.g. '8.0.mysql_aurora.3.08.0'/],
     ['aurora-postgresql', '8.0.mysql_aurora.3.08.0', /does not fit engine aurora-postgresql/],
+    ['mariadb', '10.6', /engineVersion "10.6" does not fit engine mariadb; use e.g. '10.11', '11.4' or '11.8' \(the RDS for MariaDB versions with IAM database authentication\)/],
+    ['mariadb', '8.0.39', /does not fit engine mariadb/],
   ])('fails when engine %s gets version %s', (engine, engineVersion, message) => {
     expect(() => validateConfig(broken((c) => Object.assign(c.databases.pg, { engine, engineVersion, schemas: undefined }))))
       .toThrow(message);
@@ -27,6 +29,10 @@ describe('validateConfig', () => {
   test.each([0, 2.5, 9999, '365'])('fails when expiryHorizonDays is %j', (days) => {
     expect(() => validateConfig(broken((c) => Object.assign(c, { expiryHorizonDays: days }))))
       .toThrow(/expiryHorizonDays: must be a whole number of days from 1 to 3650, got .*; e\.g\. 365/);
+  });
+
+  test.each(['10.11', '10.11.9', '11.4', '11.8.3'])('accepts RDS for MariaDB %s', (engineVersion) => {
+    expect(() => validateConfig({ ...fleet, databases: { maria: { ...fleet.databases.my, engine: 'mariadb', engineVersion } } })).not.toThrow();
   });
 
   test('fails when the engine is unknown', () => {

@@ -51,15 +51,11 @@ const POSTGRES_PARAMETERS: readonly Parameter[] = [
   { name: 'log_statement', value: 'ddl' },
   { name: 'rds.force_ssl', value: '1' },
 ];
-const MYSQL_PARAMETERS: readonly Parameter[] = [
-  { name: 'activate_all_roles_on_login', value: '1' },
-  { name: 'require_secure_transport', value: '1' },
-  { name: 'slow_query_log', value: '1' },
-];
 const MARIADB_PARAMETERS: readonly Parameter[] = [
   { name: 'require_secure_transport', value: '1' },
   { name: 'slow_query_log', value: '1' },
 ];
+const MYSQL_PARAMETERS: readonly Parameter[] = [{ name: 'activate_all_roles_on_login', value: '1' }, ...MARIADB_PARAMETERS];
 /** What the audit log records where it runs as a plugin (Aurora MySQL's built-in one, RDS for MariaDB's option). */
 const AUDIT_EVENTS = 'CONNECT,QUERY_DCL,QUERY_DDL';
 const ENGINE_PARAMETERS: Readonly<Record<Engine, readonly Parameter[]>> = {
@@ -152,9 +148,10 @@ export class IamDatabase extends Construct {
     }
 
     const family = parameterGroupFamily(props.engine, props.engineVersion);
+    // A new family (major upgrade) gets new parameter and option groups, created before the old ones go.
+    const groupName = `${props.identifier}-${family.replace(/\./g, '-')}`;
     const parameterGroupProps = {
-      // A new family (major upgrade) gets a new group, created before the old one goes.
-      name: `${props.identifier}-${family.replace(/\./g, '-')}`,
+      name: groupName,
       family,
       description: `TLS-only and audit settings for ${props.identifier}`,
       parameter: ENGINE_PARAMETERS[props.engine].map((p) => ({ ...p, applyMethod: 'immediate' })),
@@ -208,7 +205,7 @@ export class IamDatabase extends Construct {
       this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
     } else {
       const parameterGroup = new DbParameterGroup(this, 'parameters', parameterGroupProps);
-      const optionGroup = props.engine === 'mariadb' ? this.mariadbAudit(props.identifier, props.engineVersion) : undefined;
+      const optionGroup = props.engine === 'mariadb' ? this.mariadbAudit(groupName, props.identifier, props.engineVersion) : undefined;
       const instance = new DbInstance(this, 'instance', {
         ...common,
         identifier: props.identifier,
@@ -232,11 +229,10 @@ export class IamDatabase extends Construct {
   }
 
   /** RDS for MariaDB's audit plugin: connections, grants and DDL, exported with the `audit` log. */
-  private mariadbAudit(identifier: string, engineVersion: string): DbOptionGroup {
+  private mariadbAudit(name: string, identifier: string, engineVersion: string): DbOptionGroup {
     const major = engineVersion.split('.').slice(0, 2).join('.');
     return new DbOptionGroup(this, 'options', {
-      // A new major gets a new group, created before the old one goes (as the parameter group).
-      name: `${identifier}-mariadb${major.replace(/\./g, '-')}`,
+      name,
       optionGroupDescription: `Audit plugin for ${identifier}`,
       engineName: 'mariadb',
       majorEngineVersion: major,

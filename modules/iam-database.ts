@@ -10,19 +10,16 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/model/defaults';
 import { terraformLiteral } from '../lib/terraform/literal';
-import { DatabaseConfig, Engine, engineFamily, EngineFamily, isAurora } from '../lib/model/types';
+import { Engine, engineFamily, EngineFamily, isAurora, ManagedDatabaseConfig } from '../lib/model/types';
+import { dbuserArn, RdsDatabase, RdsLocation } from './rds-database';
 
 /**
  * The database's settings as config.ts declares them (see `DatabaseConfig` for each field
  * and its default), plus where it lives.
  */
-export interface IamDatabaseProps extends Omit<DatabaseConfig, 'environment' | 'schemas' | 'connection'> {
+export interface IamDatabaseProps extends Omit<ManagedDatabaseConfig, 'environment' | 'schemas' | 'connection' | 'existing'>, RdsLocation {
   /** RDS identifier of the instance or cluster; also names its subnet, security and parameter groups. */
   readonly identifier: string;
-  /** AWS partition, region and account, for `rds-db:connect` ARNs. */
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
   readonly vpcId: string;
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
@@ -84,7 +81,7 @@ export function parameterGroupFamily(engine: Engine, engineVersion: string): str
  * password kept by RDS in Secrets Manager, no public access, deletion protection,
  * backups, log exports and minor-version upgrades.
  */
-export class IamDatabase extends Construct {
+export class IamDatabase extends Construct implements RdsDatabase {
   readonly engine: Engine;
   readonly family: EngineFamily;
   /** Host name of the instance, or of the cluster's writer endpoint. */
@@ -98,7 +95,7 @@ export class IamDatabase extends Construct {
   readonly masterSecretArn: string;
   /** `db-…` for an instance, `cluster-…` for Aurora: what `rds-db:connect` ARNs name. */
   readonly resourceId: string;
-  private readonly arnPrefix: string;
+  private readonly location: RdsLocation;
 
   constructor(scope: Construct, id: string, props: IamDatabaseProps) {
     super(scope, id);
@@ -107,7 +104,7 @@ export class IamDatabase extends Construct {
     this.port = ENGINE_PORTS[this.family];
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
-    this.arnPrefix = `arn:${props.partition}:rds-db:${props.region}:${props.account}:dbuser:`;
+    this.location = { partition: props.partition, region: props.region, account: props.account };
 
     const subnetGroup = new DbSubnetGroup(this, 'subnets', {
       name: props.identifier,
@@ -241,11 +238,7 @@ export class IamDatabase extends Construct {
     });
   }
 
-  /**
-   * The `rds-db:connect` resource for one database user: pass a name, or an IAM
-   * policy variable such as `IAM_USERNAME_VARIABLE`. The only place these ARNs are built.
-   */
   connectArn(dbUser: string): string {
-    return `${this.arnPrefix}${this.resourceId}/${dbUser}`;
+    return dbuserArn(this.location, this.resourceId, dbUser);
   }
 }

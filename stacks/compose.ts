@@ -32,7 +32,12 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
   const usersStacks: Record<string, UsersStack> = {};
   for (const [key, db] of sortedEntries(config.databases)) {
     const envProps = { environmentKey: db.environment, environment: config.environments[db.environment] };
-    const dbStack = new DatabaseStack(app, `database-${key}`, { ...envProps, databaseKey: key, database: db });
+    const dbStack = new DatabaseStack(app, `database-${key}`, {
+      ...envProps,
+      databaseKey: key,
+      database: db,
+      needsMasterSecret: (connections[key]?.login ?? 'master-secret') === 'master-secret',
+    });
     databases[key] = dbStack;
     usersStacks[key] = new UsersStack(app, `users-${key}`, {
       ...envProps,

@@ -1,7 +1,9 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ExistingDatabase } from '../modules/existing-database';
 import { IamDatabase } from '../modules/iam-database';
-import { DatabaseConfig, EnvironmentConfig } from '../lib/model/types';
+import { RdsDatabase } from '../modules/rds-database';
+import { DatabaseConfig, EnvironmentConfig, isExisting } from '../lib/model/types';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 export interface DatabaseStackProps extends EnvironmentStackProps {
@@ -9,32 +11,53 @@ export interface DatabaseStackProps extends EnvironmentStackProps {
   /** Key of the database in config.ts; the RDS identifier. */
   readonly databaseKey: string;
   readonly database: DatabaseConfig;
+  /**
+   * Whether the users stack logs in with the RDS-managed master secret. For an existing
+   * database the plan then requires RDS to keep one.
+   * @default true
+   */
+  readonly needsMasterSecret?: boolean;
 }
 
-/** One database of the fleet, with the outputs people and other stacks need. */
+/**
+ * One database of the fleet, with the outputs people and other stacks need: created with
+ * every security default on, or, for `existing`, only looked up and checked.
+ */
 export class DatabaseStack extends EnvironmentStack {
-  readonly database: IamDatabase;
+  readonly database: RdsDatabase;
 
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     super(scope, id, props);
     const { database: db, environment: env } = props;
-    const { environment: _environment, schemas: _schemas, connection: _connection, ...settings } = db;
-    this.database = new IamDatabase(this, 'database', {
-      ...settings,
-      identifier: props.databaseKey,
-      partition: env.partition ?? 'aws',
-      region: env.region,
-      account: env.account,
-      vpcId: env.vpcId,
-      subnetIds: env.subnetIds,
-    });
+    const location = { partition: env.partition ?? 'aws', region: env.region, account: env.account };
+    if (isExisting(db)) {
+      this.database = new ExistingDatabase(this, 'database', {
+        ...location,
+        existing: db.existing,
+        engine: db.engine,
+        databaseName: db.databaseName,
+        masterUsername: db.masterUsername,
+        needsMasterSecret: props.needsMasterSecret,
+      });
+    } else {
+      const { environment: _environment, schemas: _schemas, connection: _connection, existing: _existing, ...settings } = db;
+      this.database = new IamDatabase(this, 'database', {
+        ...settings,
+        ...location,
+        identifier: props.databaseKey,
+        vpcId: env.vpcId,
+        subnetIds: env.subnetIds,
+      });
+    }
     const d = this.database;
     const outputs: Record<string, { value: string | number; description: string }> = {
       endpoint: { value: d.endpoint, description: 'Host name to connect to (the writer endpoint for Aurora)' },
       port: { value: d.port, description: 'Engine port' },
-      engine: { value: d.engine, description: 'RDS engine: postgres, mysql, aurora-postgresql or aurora-mysql' },
-      database_name: { value: d.databaseName, description: 'Database created at launch, granted to users' },
-      master_secret_arn: { value: d.masterSecretArn, description: 'Secrets Manager secret holding the master password (managed by RDS)' },
+      engine: { value: d.engine, description: 'RDS engine: postgres, mysql, mariadb, aurora-postgresql or aurora-mysql' },
+      database_name: { value: d.databaseName, description: isExisting(db) ? 'Database granted to users' : 'Database created at launch, granted to users' },
+      ...(d.masterSecretArn
+        ? { master_secret_arn: { value: d.masterSecretArn, description: 'Secrets Manager secret holding the master password (managed by RDS)' } }
+        : {}),
       resource_id: { value: d.resourceId, description: 'Resource ID used in rds-db:connect ARNs (db-… or cluster-…)' },
       region: { value: env.region, description: 'AWS region, for generate-db-auth-token' },
     };

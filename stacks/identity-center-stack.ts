@@ -6,13 +6,13 @@ import { IdentityCenterConfig } from '../lib/model/types';
 import { AbacAttributes } from '../modules/abac-attributes';
 import { AccessGroup } from '../modules/access-group';
 import { DatabasePermissionSet } from '../modules/database-permission-set';
-import { IamDatabase } from '../modules/iam-database';
+import { RdsDatabase } from '../modules/rds-database';
 import { EnvironmentStack } from './environment-stack';
 
 export interface IdentityCenterStackProps {
   readonly identityCenter: IdentityCenterConfig;
   /** Every database people may connect to, sorted by key. */
-  readonly databases: readonly IamDatabase[];
+  readonly databases: readonly RdsDatabase[];
   /** Identity Center user names of everyone with access today, sorted. */
   readonly usernames: readonly string[];
   /** Accounts that host the databases, sorted. */

@@ -6,14 +6,14 @@ import { ConnectionOverrides } from '../lib/model/connection';
 import { DatabaseGrant, needsDefaultRole } from '../lib/model/types';
 import { terraformLiteral } from '../lib/terraform/literal';
 import { rdsCaBundleFile } from '../lib/tls/rds-ca-bundle';
-import { IamDatabase } from '../modules/iam-database';
 import { MysqlAccess } from '../modules/mysql-access';
 import { PostgresAccess } from '../modules/postgres-access';
+import { RdsDatabase } from '../modules/rds-database';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 export interface UsersStackProps extends Omit<EnvironmentStackProps, 'awsProvider'> {
   /** The database (from its DatabaseStack) whose users this stack manages. */
-  readonly database: IamDatabase;
+  readonly database: RdsDatabase;
   /** PostgreSQL schemas, or further MySQL databases, the tiers apply to. @default - `public` / the database itself */
   readonly schemas?: readonly string[];
   /** People with access to this database, sorted by username. */
@@ -65,6 +65,7 @@ export class UsersStack extends EnvironmentStack {
     const caBundle = terraformLiteral(conn.caBundle) ?? (sslMode === 'require' ? undefined : shippedBundle());
     let password: string | undefined;
     if (login === 'master-secret') {
+      if (db.masterSecretArn === undefined) throw new Error(`UsersStack ${id}: the database reads no master secret, so log in with connection.login 'iam' or 'password'`);
       // cdktf 0.21 has no construct for ephemeral resources, so this is raw Terraform JSON.
       // Overrides skip cross-stack wiring; a local carries the other stack's secret ARN in.
       const secretArn = new TerraformLocal(this, 'master_secret_arn', db.masterSecretArn);

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
-import { mariadbFleet, mariadbPeople } from '../fixtures/fleet';
+import { existingFleet, existingPeople, mariadbFleet, mariadbPeople } from '../fixtures/fleet';
 import { synthApp } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -66,5 +66,25 @@ describe('DatabaseStack for RDS for MariaDB', () => {
 
   test('database-maria matches its snapshot', () => {
     expect(maria()).toMatchSnapshot();
+  });
+});
+
+describe('DatabaseStack for an existing database', () => {
+  const stacks = () => synthApp({ config: existingFleet, users: existingPeople });
+
+  test('creates nothing, and outputs what a created one does, from the lookup', () => {
+    for (const id of ['database-legacy', 'database-ledger']) expect(JSON.parse(stacks()[id]).resource).toBeUndefined();
+    const legacy = JSON.parse(stacks()['database-legacy']).output;
+    expect(legacy.resource_id.value).toMatch(/^\$\{data\.aws_db_instance\.[\w-]+\.resource_id\}$/);
+    expect(legacy.master_secret_arn.value).toMatch(/^\$\{data\.aws_db_instance\.[\w-]+\.master_user_secret\[0\]\.secret_arn\}$/);
+    expect(legacy.database_name).toEqual({ value: 'legacy', description: 'Database granted to users' });
+    const ledger = JSON.parse(stacks()['database-ledger']).output;
+    expect(ledger.reader_endpoint.value).toMatch(/^\$\{data\.aws_rds_cluster\.[\w-]+\.reader_endpoint\}$/);
+    // Its users stack logs in over IAM: the secret is neither read nor required.
+    expect(ledger.master_secret_arn).toBeUndefined();
+  });
+
+  test.each(['database-legacy', 'database-ledger'])('%s matches its snapshot', (id) => {
+    expect(stacks()[id]).toMatchSnapshot();
   });
 });

@@ -7,7 +7,7 @@ import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { AppConfig, UserEntry } from '../../lib/model/types';
-import { fleet, people } from '../fixtures/fleet';
+import { existingFleet, existingPeople, fleet, people } from '../fixtures/fleet';
 import { addresses, forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -137,5 +137,15 @@ describe('IdentityCenterStack', () => {
 
   test('identity-center matches its snapshot', () => {
     expect(sso).toMatchSnapshot();
+  });
+});
+
+describe('IdentityCenterStack with existing databases', () => {
+  test('the policy names each existing database by its looked-up resource id, beside the created ones', () => {
+    const policy = inlinePolicyOf(synthApp({ config: existingFleet, users: existingPeople })['identity-center']);
+    const resources = JSON.parse(policy.split('$${').join('<tag>{')).Statement[0].Resource as string[];
+    expect(resources).toHaveLength(6);
+    expect(resources).toContainEqual(expect.stringMatching(/^arn:aws:rds-db:eu-west-1:123456789012:dbuser:\$\{.*database-legacy.*dataaws_db_instance.*resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/));
+    expect(resources).toContainEqual(expect.stringMatching(/^arn:aws:rds-db:us-east-1:210987654321:dbuser:\$\{.*database-ledger.*dataaws_rds_cluster.*cluster_resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/));
   });
 });

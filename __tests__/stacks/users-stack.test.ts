@@ -13,7 +13,7 @@ import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
 import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
 import { deployedAccess } from '../../lib/access/deployed-access';
-import { fleet, mariadbFleet, mariadbPeople, NOW, people } from '../fixtures/fleet';
+import { existingFleet, existingPeople, fleet, mariadbFleet, mariadbPeople, NOW, people } from '../fixtures/fleet';
 import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp, synthStacks } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -341,5 +341,30 @@ describe('UsersStack on RDS for MariaDB', () => {
 
   test('users-maria matches its snapshot', () => {
     expect(stacks()['users-maria']).toMatchSnapshot();
+  });
+});
+
+describe('UsersStack on an existing database', () => {
+  const stacks = () => synthApp({ config: existingFleet, users: existingPeople });
+
+  test('logs in to the looked-up endpoint as the declared master, with the secret RDS keeps', () => {
+    const json = JSON.parse(stacks()['users-legacy']);
+    const [provider] = json.provider.postgresql;
+    expect(provider.host).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-database-legacy\.outputs\.cross-stack-output-dataaws_db_instance[\w-]+address\}$/);
+    expect(provider.port).toMatch(/cross-stack-output-dataaws_db_instance[\w-]+port\}$/);
+    expect(provider.username).toBe('postgres');
+    expect(json.locals.master_secret_arn).toMatch(/master_user_secret0secret_arn\}$/);
+    expect(forEachMaps(stacks()['users-legacy'], 'postgresql_role')).toContainEqual({ alice: { login: true, tier: 'iam_admin' }, bob: { login: true, tier: 'iam_read' } });
+  });
+
+  test('with an IAM login it reads no secret and needs no AWS provider', () => {
+    const json = JSON.parse(stacks()['users-ledger']);
+    expect(json.ephemeral).toBeUndefined();
+    expect(json.provider.aws).toBeUndefined();
+    expect(json.provider.mysql[0]).toMatchObject({ username: 'terraform', aws_config: [{ aws_rds_iam_auth: true, region: 'us-east-1' }] });
+  });
+
+  test.each(['users-legacy', 'users-ledger'])('%s matches its snapshot', (id) => {
+    expect(stacks()[id]).toMatchSnapshot();
   });
 });

@@ -261,10 +261,16 @@ function describeUsersResource(i: Instance): { role?: string; lines: string[] } 
   }
 }
 
+type DataBlocks = Readonly<Record<string, Readonly<Record<string, Body>>>>;
+
 /** Ingress rules and the instance settings that decide who reaches the engine port. */
 function networkOf(stack: StackJson | undefined): string[] {
   if (!stack) return [];
   const lines: string[] = [];
+  // An existing database is only looked up: who reaches it is decided elsewhere, and a reviewer should know.
+  const data = (stack.data ?? {}) as DataBlocks;
+  for (const lookup of Object.values(data.aws_db_instance ?? {})) lines.push(`existing instance ${String(lookup.db_instance_identifier)}: network managed outside this project`);
+  for (const lookup of Object.values(data.aws_rds_cluster ?? {})) lines.push(`existing cluster ${String(lookup.cluster_identifier)}: network managed outside this project`);
   for (const i of instancesOf(stack)) {
     const b = i.body;
     if (i.type === 'aws_vpc_security_group_ingress_rule') {

@@ -52,7 +52,7 @@ export function connectPolicy(options: ConnectPolicyOptions): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** A database that names its own `rds-db:connect` resources (IamDatabase). */
+/** A database that names its own `rds-db:connect` resources (RdsDatabase). */
 export interface Connectable {
   connectArn(dbUser: string): string;
 }

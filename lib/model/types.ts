@@ -125,19 +125,50 @@ export interface PublicCidr {
   readonly reason: string;
 }
 
-/** One database in the fleet: an RDS instance or an Aurora cluster. */
-export interface DatabaseConfig {
+/** What every database in config.ts says, whether this project creates it or finds it. */
+interface DatabaseBase {
   readonly environment: string;
+  /** For an existing database, the engine it runs: the plan fails if RDS reports another. */
   readonly engine: Engine;
-  /** Full engine version, e.g. `16.4`, `8.0.39`, `8.0.mysql_aurora.3.08.0`. */
-  readonly engineVersion: string;
-  /** The database (PostgreSQL) or schema (MySQL) created at launch and granted to users. */
+  /** The database (PostgreSQL) or schema (MySQL) granted to users; created at launch unless `existing`. */
   readonly databaseName: string;
   /**
    * Further PostgreSQL schemas in `databaseName`, or further MySQL databases, that tiers apply to.
    * @default - `public` for PostgreSQL; just `databaseName` for MySQL
    */
   readonly schemas?: readonly string[];
+  /**
+   * How the users stack reaches and logs in to this database; each field can also come
+   * from `RDS_IAM_<KEY>_*` environment variables.
+   * @default - the RDS endpoint, as the master user via its managed secret, TLS verified against the RDS CA bundle
+   */
+  readonly connection?: ConnectionOverrides;
+}
+
+/** An RDS instance or Aurora cluster this project does not create, found by its RDS identifier. */
+export type ExistingDatabaseRef = { readonly identifier: string } | { readonly clusterIdentifier: string };
+
+/**
+ * A database that already exists: the project creates no AWS resource for it, only its
+ * database users and the IAM access to them. The plan fails if IAM database authentication
+ * is off on it, or if it runs another engine than `engine`.
+ */
+export interface ExistingDatabaseConfig extends DatabaseBase {
+  /** `{ identifier }` for an RDS instance, `{ clusterIdentifier }` for an Aurora cluster. */
+  readonly existing: ExistingDatabaseRef;
+  /**
+   * Its master user name, which the plan checks against RDS: no person or service may take it,
+   * and the users stack logs in as it unless `connection` says otherwise.
+   */
+  readonly masterUsername: string;
+}
+
+/** A database this project creates: an RDS instance or an Aurora cluster, every security default on. */
+export interface ManagedDatabaseConfig extends DatabaseBase {
+  /** Only on existing databases. */
+  readonly existing?: undefined;
+  /** Full engine version, e.g. `16.4`, `8.0.39`, `8.0.mysql_aurora.3.08.0`. */
+  readonly engineVersion: string;
   /** @default "db.t4g.medium" for Aurora, "db.t4g.micro" otherwise */
   readonly instanceClass?: string;
   /** Aurora only: number of cluster instances (the first is the writer). @default 1 */
@@ -176,12 +207,14 @@ export interface DatabaseConfig {
    * @default true
    */
   readonly deletionProtection?: boolean;
-  /**
-   * How the users stack reaches and logs in to this database; each field can also come
-   * from `RDS_IAM_<KEY>_*` environment variables.
-   * @default - the RDS endpoint, as the master user via its managed secret, TLS verified against the RDS CA bundle
-   */
-  readonly connection?: ConnectionOverrides;
+}
+
+/** One database in the fleet: one this project creates, or one that already exists. */
+export type DatabaseConfig = ManagedDatabaseConfig | ExistingDatabaseConfig;
+
+/** Whether config.ts names a database that exists already (looked up, never changed). */
+export function isExisting(db: DatabaseConfig): db is ExistingDatabaseConfig {
+  return db.existing !== undefined;
 }
 
 /** IAM Identity Center: who may connect, through which permission set. */

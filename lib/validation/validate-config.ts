@@ -2,7 +2,10 @@ import { ConnectionOverrides } from '../model/connection';
 import { connectionOverrides } from './connection';
 import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
-import { AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, IdentityCenterConfig, isAurora, PublicCidr } from '../model/types';
+import {
+  AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, ExistingDatabaseConfig, IdentityCenterConfig, isAurora, isExisting,
+  ManagedDatabaseConfig, PublicCidr,
+} from '../model/types';
 import { sortedEntries } from '../model/order';
 import { parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX } from './cidr';
 import { freeTextProblem } from './text';
@@ -20,11 +23,16 @@ const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: strin
 
 const KEY_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRoleArn', 'backend', 'vpcId', 'subnetIds', 'tags']);
-const DATABASE_FIELDS = new Set([
-  'environment', 'engine', 'engineVersion', 'databaseName', 'schemas', 'instanceClass', 'instanceCount',
-  'allocatedStorage', 'maxAllocatedStorage', 'multiAz', 'masterUsername', 'backupRetentionDays', 'caCertIdentifier',
-  'kmsKeyId', 'allowedCidrs', 'publicCidrs', 'allowedSecurityGroupIds', 'deletionProtection', 'connection',
-]);
+/** Fields of every database entry; an existing database takes only these. */
+const EXISTING_DATABASE_FIELDS: readonly string[] = ['environment', 'engine', 'databaseName', 'schemas', 'connection', 'existing', 'masterUsername'];
+/** Settings of a database this project creates: an existing one keeps its own. */
+const CREATE_ONLY_FIELDS: readonly string[] = [
+  'engineVersion', 'instanceClass', 'instanceCount', 'allocatedStorage', 'maxAllocatedStorage', 'multiAz', 'backupRetentionDays',
+  'caCertIdentifier', 'kmsKeyId', 'allowedCidrs', 'publicCidrs', 'allowedSecurityGroupIds', 'deletionProtection',
+];
+const DATABASE_FIELDS = new Set([...EXISTING_DATABASE_FIELDS, ...CREATE_ONLY_FIELDS]);
+/** RDS instance and cluster identifiers: what RDS stores (lower case), 1-63 characters. */
+const RDS_IDENTIFIER = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Terraform's RDS and S3 backend settings take a KMS key or alias ARN, not a bare key id. */
 const KMS_ARN =
@@ -36,8 +44,8 @@ const TAG_TEXT = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
 
 /** Longest reason for a public CIDR: one sentence a reviewer reads. */
 const PUBLIC_CIDR_REASON_LIMIT = 200;
-const AURORA_ONLY: readonly (keyof DatabaseConfig)[] = ['instanceCount'];
-const INSTANCE_ONLY: readonly (keyof DatabaseConfig)[] = ['allocatedStorage', 'maxAllocatedStorage', 'multiAz'];
+const AURORA_ONLY: readonly (keyof ManagedDatabaseConfig)[] = ['instanceCount'];
+const INSTANCE_ONLY: readonly (keyof ManagedDatabaseConfig)[] = ['allocatedStorage', 'maxAllocatedStorage', 'multiAz'];
 
 /**
  * Checks `config.ts` (and the `RDS_IAM_<KEY>_*` connection variables in `env`) and
@@ -146,17 +154,6 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
   }
   if (!ENGINES.includes(db.engine)) {
     problems.add(where, `engine ${show(db.engine)} is not supported; use one of ${ENGINES.join(', ')}`);
-  } else {
-    const versions = ENGINE_VERSIONS[db.engine];
-    if (typeof db.engineVersion !== 'string' || !versions.pattern.test(db.engineVersion)) {
-      problems.add(where, `engineVersion ${show(db.engineVersion)} does not fit engine ${db.engine}; use e.g. ${versions.example}`);
-    }
-    const aurora = isAurora(db.engine);
-    for (const field of aurora ? INSTANCE_ONLY : AURORA_ONLY) {
-      if (db[field] !== undefined) {
-        problems.add(where, `${field} applies only to ${aurora ? 'RDS instances' : 'Aurora clusters'}, not engine ${db.engine}; remove it`);
-      }
-    }
   }
   const nameLimit = ENGINES.includes(db.engine) && engineFamily(db.engine) === 'mysql' ? 64 : 63;
   const names = [db.databaseName, ...(db.schemas ?? [])];
@@ -167,8 +164,54 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
   }
   for (const dup of duplicates(db.schemas ?? [])) problems.add(where, `schemas lists ${show(dup)} more than once; remove the copy`);
   const master = db.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(master) || ['rdsadmin', 'rdsrepladmin'].includes(master.toLowerCase())) {
+  if (typeof master !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(master) || ['rdsadmin', 'rdsrepladmin'].includes(master.toLowerCase())) {
     problems.add(where, `masterUsername ${show(master)} must be 1-16 letters, digits or underscores starting with a letter, and not rdsadmin`);
+  }
+  if (isExisting(db)) checkExistingDatabase(where, db, problems);
+  else checkManagedDatabase(where, db, problems);
+}
+
+/** An existing database: which one, and nothing this project would only set when creating it. */
+function checkExistingDatabase(where: string, db: ExistingDatabaseConfig, problems: Problems): void {
+  for (const field of CREATE_ONLY_FIELDS) {
+    if (field in db) {
+      problems.add(where, `${field} applies only to databases this project creates; an existing database keeps its own settings; remove it`);
+    }
+  }
+  if (db.masterUsername === undefined) {
+    problems.add(where, "masterUsername is required for an existing database (the plan checks it against RDS, and nobody may take it), e.g. masterUsername: 'postgres'");
+  }
+  const ref = db.existing as unknown;
+  const keys = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? Object.keys(ref) : [];
+  const aurora = ENGINES.includes(db.engine) && isAurora(db.engine);
+  const expected = aurora ? 'clusterIdentifier' : 'identifier';
+  const example = aurora ? "{ clusterIdentifier: 'orders-cluster' }" : "{ identifier: 'orders-db' }";
+  if (keys.length !== 1 || (keys[0] !== 'identifier' && keys[0] !== 'clusterIdentifier')) {
+    problems.add(where, `existing must be { identifier } (an RDS instance) or { clusterIdentifier } (an Aurora cluster), got ${show(ref)}; e.g. ${example}`);
+    return;
+  }
+  if (ENGINES.includes(db.engine) && keys[0] !== expected) {
+    problems.add(where, `existing.${keys[0]} does not fit engine ${db.engine}: ${aurora ? 'an Aurora cluster' : 'an RDS instance'} is found by ${expected}, e.g. ${example}`);
+  }
+  const id = (ref as Record<string, unknown>)[keys[0]];
+  if (typeof id !== 'string' || !RDS_IDENTIFIER.test(id) || id.length > 63) {
+    problems.add(where, `existing.${keys[0]} ${show(id)} is not an RDS identifier (lower-case letters, digits and single hyphens, starting with a letter, at most 63), e.g. ${example}`);
+  }
+}
+
+/** A database this project creates: engine version, sizes, network and the security settings. */
+function checkManagedDatabase(where: string, db: ManagedDatabaseConfig, problems: Problems): void {
+  if (ENGINES.includes(db.engine)) {
+    const versions = ENGINE_VERSIONS[db.engine];
+    if (typeof db.engineVersion !== 'string' || !versions.pattern.test(db.engineVersion)) {
+      problems.add(where, `engineVersion ${show(db.engineVersion)} does not fit engine ${db.engine}; use e.g. ${versions.example}`);
+    }
+    const aurora = isAurora(db.engine);
+    for (const field of aurora ? INSTANCE_ONLY : AURORA_ONLY) {
+      if (db[field] !== undefined) {
+        problems.add(where, `${field} applies only to ${aurora ? 'RDS instances' : 'Aurora clusters'}, not engine ${db.engine}; remove it`);
+      }
+    }
   }
   checkInteger(where, 'instanceCount', db.instanceCount, 1, 15, problems);
   checkInteger(where, 'allocatedStorage', db.allocatedStorage, 20, 65536, problems);
@@ -268,7 +311,7 @@ function checkInteger(where: string, field: string, value: unknown, min: number,
  * `allowedCidrs` admits private networks only; a public block must be listed under
  * `publicCidrs` with a reason, and no wider than WIDEST_PUBLIC_PREFIX.
  */
-function checkCidrs(where: string, db: DatabaseConfig, problems: Problems): void {
+function checkCidrs(where: string, db: ManagedDatabaseConfig, problems: Problems): void {
   const seen: string[] = [];
   for (const value of db.allowedCidrs ?? []) {
     const cidr = parseCidr(value);

@@ -1,4 +1,5 @@
 import { deployedAccess } from '../../../lib/access/deployed-access';
+import { existingFleet, existingPeople } from '../../fixtures/fleet';
 import { synthStacks } from '../../fixtures/synth';
 
 describe('deployedAccess', () => {
@@ -27,6 +28,16 @@ describe('deployedAccess', () => {
 
   test('reads network reach from the database stacks', () => {
     expect(access.databases.pg.network).toEqual(['tcp 5432-5432 from 10.0.0.0/16']);
+  });
+
+  test('reads existing databases like created ones, saying their network is managed elsewhere', () => {
+    const withExisting = deployedAccess(synthStacks({ config: existingFleet, users: existingPeople }));
+    expect(withExisting.databases.legacy.people).toEqual({ alice: 'admin', bob: 'read' });
+    expect(withExisting.databases.legacy.network).toEqual(['existing instance legacy-db: network managed outside this project']);
+    expect(withExisting.databases.ledger.network).toEqual(['existing cluster ledger-cluster: network managed outside this project']);
+    const [policy] = Object.values(withExisting.identityCenter?.policies ?? {});
+    expect(policy).toContain('"arn:aws:rds-db:eu-west-1:123456789012:dbuser:<resource_id of database-legacy>/${aws:PrincipalTag/username}"');
+    expect(policy).toContain('"arn:aws:rds-db:us-east-1:210987654321:dbuser:<cluster_resource_id of database-ledger>/${aws:PrincipalTag/username}"');
   });
 
   test('reads Identity Center members, policy and assignments, with references made readable', () => {

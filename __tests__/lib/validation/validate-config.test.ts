@@ -1,6 +1,6 @@
-import { AppConfig } from '../../../lib/model/types';
+import { AppConfig, ManagedDatabaseConfig } from '../../../lib/model/types';
 import { validateConfig } from '../../../lib/validation/validate-config';
-import { cloneFleet, fleet } from '../../fixtures/fleet';
+import { cloneFleet, existingFleet, fleet } from '../../fixtures/fleet';
 
 const broken = (edit: (c: ReturnType<typeof cloneFleet>) => void): AppConfig => {
   const config = cloneFleet();
@@ -32,7 +32,7 @@ describe('validateConfig', () => {
   });
 
   test.each(['10.11', '10.11.9', '11.4', '11.8.3'])('accepts RDS for MariaDB %s', (engineVersion) => {
-    expect(() => validateConfig({ ...fleet, databases: { maria: { ...fleet.databases.my, engine: 'mariadb', engineVersion } } })).not.toThrow();
+    expect(() => validateConfig({ ...fleet, databases: { maria: { ...(fleet.databases.my as ManagedDatabaseConfig), engine: 'mariadb', engineVersion } } })).not.toThrow();
   });
 
   test('fails when the engine is unknown', () => {
@@ -159,5 +159,44 @@ describe('validateConfig', () => {
 
   test('fails when a field is unknown', () => {
     expect(() => validateConfig(broken((c) => { c.databases.pg.publiclyAccessible = true; }))).toThrow(/unknown field "publiclyAccessible"/);
+  });
+});
+
+describe('validateConfig on existing databases', () => {
+  const withExisting = (edit: (db: Record<string, any>) => void): AppConfig => {
+    const config = JSON.parse(JSON.stringify(existingFleet));
+    edit(config.databases.legacy);
+    return config;
+  };
+
+  test('accepts an existing instance and an existing cluster beside created ones', () => {
+    expect(() => validateConfig(existingFleet)).not.toThrow();
+  });
+
+  test('fails when an existing database sets what only a created one has, naming each field', () => {
+    const config = withExisting((db) => Object.assign(db, { engineVersion: '16', allowedCidrs: ['10.0.0.0/16'], deletionProtection: false }));
+    expect(() => validateConfig(config)).toThrow(/databases.legacy: engineVersion applies only to databases this project creates; an existing database keeps its own settings; remove it/);
+    expect(() => validateConfig(config)).toThrow(/databases.legacy: allowedCidrs applies only to databases this project creates/);
+    expect(() => validateConfig(config)).toThrow(/databases.legacy: deletionProtection applies only to databases this project creates/);
+  });
+
+  test('fails when an existing database leaves out its master user', () => {
+    expect(() => validateConfig(withExisting((db) => delete db.masterUsername)))
+      .toThrow(/databases.legacy: masterUsername is required for an existing database \(the plan checks it against RDS, and nobody may take it\)/);
+  });
+
+  test.each([
+    [{}, /existing must be \{ identifier \} \(an RDS instance\) or \{ clusterIdentifier \} \(an Aurora cluster\), got \{\}; e\.g\. \{ identifier: 'orders-db' \}/],
+    [{ identifier: 'a', clusterIdentifier: 'b' }, /existing must be \{ identifier \} .* or \{ clusterIdentifier \}/],
+    ['legacy-db', /existing must be \{ identifier \}.*got "legacy-db"/],
+    [{ clusterIdentifier: 'legacy' }, /existing.clusterIdentifier does not fit engine postgres: an RDS instance is found by identifier/],
+    [{ identifier: 'Legacy_DB' }, /existing.identifier "Legacy_DB" is not an RDS identifier \(lower-case letters, digits and single hyphens/],
+  ])('fails when existing is %j', (existing, message) => {
+    expect(() => validateConfig(withExisting((db) => { db.existing = existing; }))).toThrow(message);
+  });
+
+  test('fails when an Aurora engine names an instance', () => {
+    const config = withExisting((db) => Object.assign(db, { engine: 'aurora-postgresql' }));
+    expect(() => validateConfig(config)).toThrow(/existing.identifier does not fit engine aurora-postgresql: an Aurora cluster is found by clusterIdentifier, e\.g\. \{ clusterIdentifier: 'orders-cluster' \}/);
   });
 });

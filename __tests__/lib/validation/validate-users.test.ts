@@ -1,6 +1,6 @@
 import { validateInputs } from '../../../lib/validation/inputs';
 import { validateUsers } from '../../../lib/validation/validate-users';
-import { fleet, NOW, people } from '../../fixtures/fleet';
+import { existingFleet, fleet, NOW, people } from '../../fixtures/fleet';
 
 const check = (users: readonly unknown[], onExpired: 'drop' | 'error' = 'drop') =>
   validateUsers(users, { databases: fleet.databases, now: NOW, onExpired });
@@ -88,6 +88,12 @@ describe('validateUsers', () => {
     ['iam_read', 'my', /a tier role of this project/],
   ])('fails when a username is reserved: %s on %s', (username, database, message) => {
     expect(() => check([{ username, access: { [database]: 'read' } }])).toThrow(message);
+  });
+
+  test("fails when a username is an existing database's declared master user", () => {
+    const databases = { ...existingFleet.databases, legacy: { ...existingFleet.databases.legacy, masterUsername: 'legacyowner' } };
+    expect(() => validateUsers([{ username: 'LegacyOwner', access: { pg: 'read' } }], { databases, now: NOW }))
+      .toThrow(/username "LegacyOwner" is reserved: a master user of config\.ts/);
   });
 
   test('engine-specific names are reserved only on that engine', () => {

@@ -37,7 +37,7 @@ describe('the example app', () => {
 describe('main.ts as cdktf runs it', () => {
   test('as a process: synthesizes every stack, run as cdktf.json says (as the access report runs each revision)', async () => {
     const stacks = await synthesize(ROOT);
-    expect(Object.keys(stacks)).toHaveLength(7);
+    expect(Object.keys(stacks)).toHaveLength(8);
     expect(Object.keys(stacks['users-orders'].resource ?? {})).toContain('postgresql_role');
   });
 

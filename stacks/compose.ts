@@ -2,14 +2,16 @@ import { Annotations, App } from 'cdktf';
 import { DatabaseStack } from './database-stack';
 import { UsersStack } from './users-stack';
 import { ConnectPolicyStack } from './connect-policy-stack';
+import { ServicesStack } from './services-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, grantsOn } from '../lib/model/types';
+import { AppConfig, DatabaseGrant, grantsOn } from '../lib/model/types';
 import { clockFromEnv } from '../lib/model/clock';
-import { readUsersFile } from '../lib/validation/data-file';
+import { readServicesFile, readUsersFile } from '../lib/validation/data-file';
 import { validateInputs, ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
+import { ActiveService } from '../lib/validation/validate-services';
 
 export interface ComposedApp {
   readonly databases: Readonly<Record<string, DatabaseStack>>;
@@ -18,15 +20,20 @@ export interface ComposedApp {
   readonly identityCenter?: IdentityCenterStack;
   /** Customer-managed connect policies, by environment key (one per database account). */
   readonly connectPolicies: Readonly<Record<string, ConnectPolicyStack>>;
+  /** The IAM side of services.ts, by environment key (one per account with services). */
+  readonly services: Readonly<Record<string, ServicesStack>>;
   readonly validated: ValidatedUsers;
 }
 
 /**
  * Declares the stacks: per database, `database-<key>` and `users-<key>`; with
- * `identityCenter`, `identity-center` (and `connect-policy-<environment>`).
+ * `identityCenter`, `identity-center` (and `connect-policy-<environment>`); per account with
+ * services, `services-<environment>`.
  */
 export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
   const { config, connections, validated } = inputs;
+  // A service is a database user like a person: the users stacks make no difference.
+  const serviceUsers = inputs.services.map((s) => ({ username: s.name, access: s.access }));
 
   const databases: Record<string, DatabaseStack> = {};
   const usersStacks: Record<string, UsersStack> = {};
@@ -43,14 +50,40 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       ...envProps,
       database: dbStack.database,
       schemas: db.schemas,
-      // validated lists are sorted by username, so these are too.
-      grants: grantsOn(key, validated.active),
+      grants: byUsername([...grantsOn(key, validated.active), ...grantsOn(key, serviceUsers)]),
       locked: grantsOn(key, validated.expired),
       connection: connections[key],
     });
   }
   const { identityCenter, connectPolicies } = composeIdentityCenter(app, config, databases, validated);
-  return { databases, users: usersStacks, identityCenter, connectPolicies, validated };
+  const services = composeServices(app, config, databases, inputs.services);
+  return { databases, users: usersStacks, identityCenter, connectPolicies, services, validated };
+}
+
+/** Grants in username order, whoever they come from: the order users stacks expect. */
+function byUsername(grants: DatabaseGrant[]): DatabaseGrant[] {
+  return grants.sort((a, b) => byCodeUnit(a.username, b.username));
+}
+
+/** `services-<environment>`: each service's role and connect policy, in the account of its databases. */
+function composeServices(
+  app: App,
+  config: AppConfig,
+  databases: Readonly<Record<string, DatabaseStack>>,
+  services: readonly ActiveService[],
+): Record<string, ServicesStack> {
+  const stacks: Record<string, ServicesStack> = {};
+  const environmentKeys = [...new Set(services.map((s) => s.environmentKey))].sort(byCodeUnit);
+  for (const environmentKey of environmentKeys) {
+    stacks[environmentKey] = new ServicesStack(app, `services-${environmentKey}`, {
+      environmentKey,
+      environment: config.environments[environmentKey],
+      services: services
+        .filter((s) => s.environmentKey === environmentKey)
+        .map((s) => ({ name: s.name, role: s.role, databases: [...s.access.keys()].map((key) => ({ key, database: databases[key].database })) })),
+    });
+  }
+  return stacks;
 }
 
 /**
@@ -123,9 +156,10 @@ export interface SynthesizeProjectProps {
  * a notice on each users stack that still names expired people.
  */
 export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
-  // Read as data, never imported: code in users.ts could answer validation and synth differently.
+  // Read as data, never imported: code in users.ts or services.ts could answer validation and synth differently.
   const users = readUsersFile(props.projectDir);
-  const inputs = validateInputs({ config: props.config, users, now: clockFromEnv(props.env)(), env: props.env });
+  const services = readServicesFile(props.projectDir);
+  const inputs = validateInputs({ config: props.config, users, services, now: clockFromEnv(props.env)(), env: props.env });
   const app = props.newApp();
   const composed = composeApp(app, inputs);
   // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).

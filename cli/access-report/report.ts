@@ -43,15 +43,16 @@ function fenced(info: string, text: string): string {
 }
 
 function who(person: string, notes: PersonNotes | undefined): string {
+  if (notes?.service) return `${code(person)} (service)`;
   return notes?.displayName ? `${code(person)} (${inertText(notes.displayName)})` : code(person);
 }
 
-/** People × databases as deployed, with expiry and reason from users.ts, then what each tier can do. */
+/** People and services × databases as deployed, with expiry and reason from users.ts and services.ts, then what each tier can do. */
 export function accessMatrix(revision: RevisionAccess, now: Date): string {
   const { access, notes } = revision;
   const databases = Object.keys(access.databases).sort(byCodeUnit);
   const people = [...new Set([...databases.flatMap((d) => Object.keys(access.databases[d].people)), ...notes.keys()])].sort(byCodeUnit);
-  const header = ['Person', ...databases.map(code), 'Expires', 'Reason'];
+  const header = ['Person or service', ...databases.map(code), 'Expires', 'Reason'];
   const rows = people.map((person) => {
     const note = notes.get(person);
     const expires = note?.expires ? (hasExpired(note.expires, now) ? `${note.expires} (expired)` : note.expires) : '';
@@ -101,6 +102,7 @@ export function accessChanges(diff: AccessDiff, base: RevisionAccess, head: Revi
   add('Network access to the engine port', diff.network.map(linesItem));
   add('Identity Center group members', hasChanges(diff.identityCenterMembers) ? [linesBody(diff.identityCenterMembers)] : []);
   add('Identity Center account assignments', hasChanges(diff.identityCenterAssignments) ? [linesBody(diff.identityCenterAssignments)] : []);
+  add('Service roles', hasChanges(diff.serviceRoles) ? [linesBody(diff.serviceRoles)] : []);
   add('Policies', diff.policies.map(textItem));
   add('Other resources', diff.other.map(textItem));
 

@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { simpleGit } from 'simple-git';
-import { PersonNotes, personNotes, RevisionAccess } from '../../lib/access/access-diff';
+import { PersonNotes, personNotes, RevisionAccess, serviceNotes } from '../../lib/access/access-diff';
 import { deployedAccess } from '../../lib/access/deployed-access';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
-import { readUsersFile } from '../../lib/validation/data-file';
+import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { CommandError } from './command';
 
 /**
@@ -72,13 +72,13 @@ export const synthesize: Synthesizer = async (dir) => {
 };
 
 /**
- * Display names, expiry days and reasons from the checkout's users.ts, read as data. Empty
- * when the file cannot be read as data (an older revision may predate the rule): access itself
- * comes from synth, so only these notes are missing then.
+ * Display names, expiry days and reasons from the checkout's users.ts, and which names are
+ * services (services.ts), read as data. Empty when a file cannot be read as data (an older
+ * revision may predate the rule): access itself comes from synth, so only these notes are missing then.
  */
 export function notesOf(dir: string): { notes: Map<string, PersonNotes>; readable: boolean } {
   try {
-    return { notes: personNotes(readUsersFile(dir)), readable: true };
+    return { notes: new Map([...personNotes(readUsersFile(dir)), ...serviceNotes(readServicesFile(dir))]), readable: true };
   } catch {
     return { notes: new Map(), readable: false };
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run validate`: the pull-request check of users.ts and config.ts. Stricter than
+ * `npm run validate`: the pull-request check of users.ts, services.ts and config.ts. Stricter than
  * synth: an entry past its expiry day fails here (synth drops it), so stale entries
  * are removed in review rather than linger.
  * `npm run validate -- --base <git-ref>`: also fails on a mass removal against that revision
@@ -10,13 +10,13 @@ import { parseArgs } from 'util';
 import { config } from '../../config';
 import { accessDiff, massRemoval } from '../../lib/access/access-diff';
 import { clockFromEnv } from '../../lib/model/clock';
-import { readUsersFile } from '../../lib/validation/data-file';
+import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { validateInputs } from '../../lib/validation/inputs';
 import { CommandError, runCommand, Write } from '../shared/command';
 import { acknowledgementGiven, removalThreshold } from '../shared/removal-guard';
 import { baseAndHead, synthesize, Synthesizer } from '../shared/revision';
 
-/** This checkout: the users.ts read here goes with the config.ts this command imports. */
+/** This checkout: the users.ts and services.ts read here go with the config.ts this command imports. */
 const PROJECT = path.resolve(__dirname, '../..');
 
 /** The checkout validated and how its revisions are synthesized; tests hand in their own. */
@@ -56,8 +56,10 @@ export async function main(
   });
   const maxRemovedPeople = removalThreshold(values['max-removed-people'], env);
   const users = readUsersFile(target.project);
-  const { active } = validateInputs({ config, users, now: clockFromEnv(env)(), env, onExpired: 'error' }).validated;
-  write(`users.ts and config.ts are valid: ${active.length} people, ${Object.keys(config.databases).length} databases.\n`);
+  const services = readServicesFile(target.project);
+  const valid = validateInputs({ config, users, services, now: clockFromEnv(env)(), env, onExpired: 'error' });
+  const counts = `${valid.validated.active.length} people, ${valid.services.length} services, ${Object.keys(config.databases).length} databases`;
+  write(`users.ts, services.ts and config.ts are valid: ${counts}.\n`);
   if (values.base !== undefined) {
     await checkRemovals(target, values.base, acknowledgementGiven(values['acknowledge-removal'], env), maxRemovedPeople, write);
   }

@@ -2,8 +2,10 @@ import { createHash } from 'crypto';
 import { byCodeUnit } from '../model/order';
 import { DeployedAccess, DeployedDatabase } from './deployed-access';
 
-/** What users.ts says about a person beyond access: for reviewers, never for granting. */
+/** What users.ts (or services.ts) says about a person beyond access: for reviewers, never for granting. */
 export interface PersonNotes {
+  /** An application of services.ts, not a person. */
+  readonly service?: boolean;
   readonly displayName?: string;
   readonly expires?: string;
   readonly reason?: string;
@@ -21,6 +23,17 @@ export function personNotes(users: unknown): Map<string, PersonNotes> {
       ...(text(expires) !== undefined ? { expires: text(expires) } : {}),
       ...(text(reason) !== undefined ? { reason: text(reason) } : {}),
     });
+  }
+  return notes;
+}
+
+/** The reason of each entry of a services list, marked as a service (entries without a string name are skipped). */
+export function serviceNotes(services: unknown): Map<string, PersonNotes> {
+  const notes = new Map<string, PersonNotes>();
+  for (const entry of Array.isArray(services) ? services : []) {
+    const { name, reason } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string') continue;
+    notes.set(name, { service: true, ...(typeof reason === 'string' ? { reason } : {}) });
   }
   return notes;
 }
@@ -72,6 +85,8 @@ export interface AccessDiff {
   readonly network: readonly LinesChange[];
   readonly identityCenterMembers: LinesChange;
   readonly identityCenterAssignments: LinesChange;
+  /** Which role each service's connect policy is attached to (services.ts). */
+  readonly serviceRoles: LinesChange;
   readonly policies: readonly TextChange[];
   readonly other: readonly TextChange[];
   /** People who had some database access before and have none after, sorted. */
@@ -174,7 +189,8 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
     network: network.filter(hasChanges),
     identityCenterMembers: linesChange('identity-center', a.identityCenter?.members, b.identityCenter?.members),
     identityCenterAssignments: linesChange('identity-center', a.identityCenter?.assignments, b.identityCenter?.assignments),
-    policies: texts(a.identityCenter?.policies, b.identityCenter?.policies),
+    serviceRoles: linesChange('services', a.services?.roles, b.services?.roles),
+    policies: texts({ ...a.identityCenter?.policies, ...a.services?.policies }, { ...b.identityCenter?.policies, ...b.services?.policies }),
     other: texts(a.other, b.other),
     removedPeople: sorted([...before].filter((p) => !after.has(p))),
     peopleBefore: before.size,
@@ -187,7 +203,7 @@ export function isUnchanged(diff: AccessDiff): boolean {
     diff.gains, diff.losses, diff.tierChanges, diff.expiryChanges, diff.databasesAdded, diff.databasesRemoved,
     diff.abilities, diff.scopes, diff.perPerson, diff.network, diff.policies, diff.other,
   ];
-  return lists.every((l) => l.length === 0) && !hasChanges(diff.identityCenterMembers) && !hasChanges(diff.identityCenterAssignments);
+  return lists.every((l) => l.length === 0) && ![diff.identityCenterMembers, diff.identityCenterAssignments, diff.serviceRoles].some(hasChanges);
 }
 
 /** How many removals a change may make before it needs an acknowledgement. */

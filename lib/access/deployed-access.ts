@@ -31,10 +31,19 @@ export interface DeployedIdentityCenter {
   readonly assignments: readonly string[];
 }
 
+/** The IAM side of services.ts: what each service's role may do and who may assume it. */
+export interface DeployedServices {
+  /** `<stack> policy <name>` / `<stack> role <name> trust` → the document, formatted for a line diff. */
+  readonly policies: Readonly<Record<string, string>>;
+  /** `role <role> ← policy <policy>` and `instance profile <name> → role <role>` lines, sorted. */
+  readonly roles: readonly string[];
+}
+
 export interface DeployedAccess {
   /** Database key → what its users stack grants (and its database stack exposes). */
   readonly databases: Readonly<Record<string, DeployedDatabase>>;
   readonly identityCenter?: DeployedIdentityCenter;
+  readonly services?: DeployedServices;
   /** `<stack> <type>.<path>` → configuration of every resource not modelled above. */
   readonly other: Readonly<Record<string, string>>;
 }
@@ -56,6 +65,7 @@ export function deployedAccess(stacks: Readonly<Record<string, StackJson>>): Dep
   const databases: Record<string, DeployedDatabase> = {};
   const other: Record<string, string> = {};
   let identityCenter: DeployedIdentityCenter | undefined;
+  let services: DeployedServices | undefined;
   for (const name of Object.keys(stacks).sort(byCodeUnit)) {
     const stack = stacks[name];
     if (name.startsWith('users-')) {
@@ -63,9 +73,12 @@ export function deployedAccess(stacks: Readonly<Record<string, StackJson>>): Dep
       databases[key] = { ...usersStackAccess(name, stack, other), network: networkOf(stacks[`database-${key}`]) };
     } else if (name === 'identity-center' || name.startsWith('connect-policy-')) {
       identityCenter = mergeIdentityCenter(identityCenter, identityCenterAccess(name, stack, other));
+    } else if (name.startsWith('services-')) {
+      const found = servicesAccess(name, stack, other);
+      services = { policies: { ...services?.policies, ...found.policies }, roles: [...(services?.roles ?? []), ...found.roles].sort(byCodeUnit) };
     }
   }
-  return { databases, ...(identityCenter ? { identityCenter } : {}), other };
+  return { databases, ...(identityCenter ? { identityCenter } : {}), ...(services ? { services } : {}), other };
 }
 
 /** Terraform's `${type.name.attr}` reference to another resource of the same stack. */
@@ -304,6 +317,28 @@ function identityCenterAccess(stackName: string, stack: StackJson, other: Record
     }
   }
   return { members: [...members].sort(byCodeUnit), policies, assignments: assignments.sort(byCodeUnit) };
+}
+
+/** Roles, trust and connect policies of one services stack; anything else goes to `other`. */
+function servicesAccess(stackName: string, stack: StackJson, other: Record<string, string>): DeployedServices {
+  const policies: Record<string, string> = {};
+  const roles: string[] = [];
+  const policyNames = new Map(Object.entries(stack.resource?.aws_iam_policy ?? {}).map(([id, b]) => [`\${aws_iam_policy.${id}.arn}`, String(b.name)]));
+  for (const i of instancesOf(stack)) {
+    const b = i.body;
+    if (i.type === 'aws_iam_policy') {
+      policies[`${stackName} policy ${String(b.name)}`] = formatPolicy(String(b.policy));
+    } else if (i.type === 'aws_iam_role') {
+      policies[`${stackName} role ${String(b.name)} trust`] = formatPolicy(String(b.assume_role_policy));
+    } else if (i.type === 'aws_iam_role_policy_attachment') {
+      roles.push(`role ${String(b.role)} ← policy ${policyNames.get(String(b.policy_arn)) ?? String(b.policy_arn)}`);
+    } else if (i.type === 'aws_iam_instance_profile') {
+      roles.push(`instance profile ${String(b.name)} → role ${String(b.role)}`);
+    } else {
+      other[`${stackName} ${i.type}.${i.path}`] = canonical(b);
+    }
+  }
+  return { policies, roles: roles.sort(byCodeUnit) };
 }
 
 /** A cross-stack reference cdktf writes for a value of another stack (a database's resource id). */

@@ -42,6 +42,36 @@ export interface UserEntry<K extends string = string> {
   readonly reason?: string;
 }
 
+/** The AWS service a role this project creates for a service is trusted by. */
+export type ServiceTrust = 'ec2' | 'ecs-tasks' | 'lambda' | 'eks-pod-identity';
+export const SERVICE_TRUSTS: readonly ServiceTrust[] = ['ec2', 'ecs-tasks', 'lambda', 'eks-pod-identity'];
+
+/**
+ * The IAM role a service runs as: one that exists (`arn`; this project only attaches its
+ * connect policy), or one this project creates (`trust`: who may assume it).
+ */
+export type ServiceRole = { readonly arn: string } | { readonly trust: ServiceTrust };
+
+/** The role name in an IAM role ARN: its last path segment (`…:role/apps/orders-api` → `orders-api`). */
+export function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** One application in `services.ts`. `K` narrows `access` to the database keys of config.ts. */
+export interface ServiceEntry<K extends string = string> {
+  /** Its database user name on every database in `access`, and the name of a role created for it. */
+  readonly name: string;
+  /** The IAM role it runs as. */
+  readonly role: ServiceRole;
+  /** Database key (from `config.ts`) → tier. */
+  readonly access: Readonly<Partial<Record<K, Tier>>>;
+  /**
+   * Why this service has access: a ticket or a sentence, for reviewers.
+   * @default - none
+   */
+  readonly reason?: string;
+}
+
 /** One person's access to one database, as the users stacks consume it. */
 export interface DatabaseGrant {
   readonly username: string;

@@ -220,3 +220,12 @@ function describe(node: t.Node): string {
 export function readUsersFile(projectRoot: string): unknown {
   return readDataFile(path.join(projectRoot, 'users.ts'), 'users');
 }
+
+/**
+ * The `services` list of `<projectRoot>/services.ts`, read as data (unchecked: validateServices
+ * checks it); an empty list where the file does not exist (a fork from before services).
+ */
+export function readServicesFile(projectRoot: string): unknown {
+  const file = path.join(projectRoot, 'services.ts');
+  return fs.existsSync(file) ? readDataFile(file, 'services') : [];
+}

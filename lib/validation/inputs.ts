@@ -3,11 +3,15 @@ import { ConnectionOverrides, envPrefix } from '../model/connection';
 import { ValidationError } from './problems';
 import { validateConfig } from './validate-config';
 import { ValidatedUsers, validateUsers } from './validate-users';
+import { ActiveService, validateServices } from './validate-services';
+import { plainDataProblem } from './plain-data';
 
 export interface ComposeInput {
   readonly config: AppConfig;
   /** The `users` list: checked here, so anything may come in (see readUsersFile). */
   readonly users: unknown;
+  /** The `services` list, checked likewise (see readServicesFile). @default [] */
+  readonly services?: unknown;
   /** Today, for expiry. */
   readonly now: Date;
   /** Environment variables (`RDS_IAM_<KEY>_*` connection overrides). @default {} */
@@ -21,11 +25,13 @@ export interface ValidInputs {
   readonly config: AppConfig;
   readonly connections: Readonly<Record<string, ConnectionOverrides>>;
   readonly validated: ValidatedUsers;
+  /** Applications with database access, sorted by name. */
+  readonly services: readonly ActiveService[];
 }
 
 /**
- * Checks config.ts (with the connection variables) and users.ts, and throws one
- * ValidationError listing the problems of both, so one run shows everything to fix.
+ * Checks config.ts (with the connection variables), users.ts and services.ts, and throws one
+ * ValidationError listing the problems of all, so one run shows everything to fix.
  */
 export function validateInputs(input: ComposeInput): ValidInputs {
   const failures: string[] = [];
@@ -53,8 +59,15 @@ export function validateInputs(input: ComposeInput): ValidInputs {
       expiryHorizonDays: input.config?.expiryHorizonDays,
     }),
   );
-  if (!connections || !validated) throw new ValidationError(failures.join('\n\n'));
-  return { config: input.config, connections, validated };
+  // Read only from plain data: a getter could answer this check and validateUsers differently.
+  const usernames = Array.isArray(input.users) && plainDataProblem(input.users, 'users') === undefined
+    ? input.users.map((u) => (u as { username?: unknown } | null)?.username).filter((u): u is string => typeof u === 'string')
+    : [];
+  const services = attempt(() =>
+    validateServices(input.services ?? [], { config: { databases: input.config?.databases ?? {}, environments: input.config?.environments ?? {} }, loginNames, usernames }),
+  );
+  if (!connections || !validated || !services) throw new ValidationError(failures.join('\n\n'));
+  return { config: input.config, connections, validated, services };
 }
 
 /**

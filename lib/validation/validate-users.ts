@@ -115,13 +115,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
   const active: ActiveUser[] = [];
   const expired: ExpiredUser[] = [];
-  // Facts about config.ts every entry is checked against, worked out once.
-  const fleet: Fleet = {
-    databases: options.databases,
-    keys: Object.keys(options.databases).sort(byCodeUnit),
-    masterNames: new Set(Object.values(options.databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase())),
-    loginNames: new Map([...(options.loginNames ?? new Map<string, string>())].map(([name, from]) => [name.toLowerCase(), from])),
-  };
+  const fleet = fleetOf(options.databases, options.loginNames);
 
   if (!Array.isArray(users)) {
     problems.add('users', `must be an array of entries, got ${typeof users}`);
@@ -155,7 +149,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
     if (name === undefined) {
       problems.add(where, `username must be a string, got ${show(entry.username)}; use the Identity Center user name, e.g. 'jane.doe'`);
     } else {
-      checkUsername(name, where, families, fleet, problems);
+      checkDatabaseUserName(name, where, PERSON_NAME, families, fleet, problems);
       const folded = name.toLowerCase();
       const first = firstByFoldedName.get(folded);
       if (first) {
@@ -230,7 +224,8 @@ function checkExpiry(entry: Partial<UserEntry>, where: string, options: Validate
   return true;
 }
 
-interface Fleet {
+/** Facts about config.ts every entry is checked against, worked out once per list. */
+export interface Fleet {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** Database keys, sorted, for messages. */
   readonly keys: readonly string[];
@@ -240,7 +235,17 @@ interface Fleet {
   readonly loginNames: ReadonlyMap<string, string>;
 }
 
-function checkAccess(
+export function fleetOf(databases: Readonly<Record<string, DatabaseConfig>>, loginNames: ReadonlyMap<string, string> = new Map()): Fleet {
+  return {
+    databases,
+    keys: Object.keys(databases).sort(byCodeUnit),
+    masterNames: new Set(Object.values(databases).map((d) => (d.masterUsername ?? DATABASE_DEFAULTS.masterUsername).toLowerCase())),
+    loginNames: new Map([...loginNames].map(([name, from]) => [name.toLowerCase(), from])),
+  };
+}
+
+/** An access map of database key → tier; adds the engine families it reaches to `families`. */
+export function checkAccess(
   access: unknown,
   where: string,
   fleet: Fleet,
@@ -269,15 +274,39 @@ function checkAccess(
   }
 }
 
-function checkUsername(
+/** How messages about a database user's name speak of it, per list. */
+export interface NameWords {
+  /** The field: `username`, `name`. */
+  readonly field: string;
+  /** What to write instead of an empty one. */
+  readonly emptyFix: string;
+  /** What to do about a name that is too long. */
+  readonly shorterFix: string;
+  /** What to do about a reserved name. */
+  readonly reservedFix: string;
+  /** A limit on every engine, instead of each engine's own. @default - each engine's MAX_USERNAME_LENGTH */
+  readonly maxLength?: { readonly length: number; readonly why: string };
+}
+
+const PERSON_NAME: NameWords = {
+  field: 'username',
+  emptyFix: "use the Identity Center user name, e.g. 'jane.doe'",
+  shorterFix: 'use a shorter Identity Center user name',
+  reservedFix: "use the person's own user name",
+};
+
+/** A database user's name: characters, length on the engines it reaches, and names reserved there. */
+export function checkDatabaseUserName(
   name: string,
   where: string,
+  words: NameWords,
   families: ReadonlySet<EngineFamily>,
   fleet: Fleet,
   problems: Problems,
 ): void {
+  const { field } = words;
   if (name.trim() === '') {
-    problems.add(where, 'username is empty; use the Identity Center user name, e.g. \'jane.doe\'');
+    problems.add(where, `${field} is empty; ${words.emptyFix}`);
     return;
   }
   if (!USERNAME_PATTERN.test(name)) {
@@ -285,19 +314,22 @@ function checkUsername(
     const detail = bad.length > 0
       ? `contains ${bad.map(describeChar).join(', ')}`
       : 'must start with a letter or digit';
-    problems.add(where, `username ${detail}; use only letters, digits and . _ @ + = - (these are unsafe in SQL identifiers, IAM ARNs and principal tags)`);
+    problems.add(where, `${field} ${detail}; use only letters, digits and . _ @ + = - (these are unsafe in SQL identifiers, IAM ARNs and principal tags)`);
   }
-  for (const family of families) {
+  if (words.maxLength && name.length > words.maxLength.length) {
+    problems.add(where, `${field} is ${name.length} characters; at most ${words.maxLength.length} (${words.maxLength.why}); ${words.shorterFix}`);
+  }
+  for (const family of words.maxLength ? [] : families) {
     const max = MAX_USERNAME_LENGTH[family];
     if (name.length > max) {
-      problems.add(where, `username is ${name.length} characters; ${family === 'mysql' ? 'MySQL' : 'PostgreSQL'} allows at most ${max}; use a shorter Identity Center user name`);
+      problems.add(where, `${field} is ${name.length} characters; ${family === 'mysql' ? 'MySQL' : 'PostgreSQL'} allows at most ${max}; ${words.shorterFix}`);
     }
   }
   const folded = name.toLowerCase();
   const broken = reservedRules(families).find((r) => r.matches(folded))?.rule
     ?? (fleet.masterNames.has(folded) ? 'a master user of config.ts' : undefined)
     ?? (fleet.loginNames.has(folded) ? `the user the Terraform provider logs in as (${fleet.loginNames.get(folded)})` : undefined);
-  if (broken) problems.add(where, `username ${show(name)} is reserved: ${broken}; use the person's own user name`);
+  if (broken) problems.add(where, `${field} ${show(name)} is reserved: ${broken}; ${words.reservedFix}`);
 }
 
 const rulesByFamilies = new Map<string, readonly ReservedRule[]>();

@@ -32,8 +32,10 @@ describe('npm run access-report', () => {
 
   test('prints the access matrix of what synth deploys', async () => {
     const out = await report('--project', ROOT);
-    expect(out.split('\n')[0]).toBe('| Person | `billing` | `orders` | `sandbox` | Expires | Reason |');
+    expect(out.split('\n')[0]).toBe('| Person or service | `billing` | `orders` | `sandbox` | Expires | Reason |');
     expect(out).toContain('| `alice.ng` (Alice Ng) | admin | admin | admin |  | DBA on call |');
+    // services.ts, read as data like users.ts.
+    expect(out).toContain('| `orders-api` (service) | — | write | — |  | Order service, PLAT-500 |');
   });
 
   test('against a base shows what the working tree changes, users.ts and config.ts alike, and leaves no worktree behind', async () => {

@@ -1,7 +1,7 @@
 import { accessChanges, accessMatrix, code, inertText } from '../../../cli/access-report/report';
 import { accessDiff, massRemoval } from '../../../lib/access/access-diff';
 import { UserEntry } from '../../../lib/model/types';
-import { cloneFleet, fleet, NOW, people } from '../../fixtures/fleet';
+import { cloneFleet, fleet, NOW, people, services } from '../../fixtures/fleet';
 import { synthRevision } from '../../fixtures/synth';
 
 const base = synthRevision();
@@ -10,13 +10,19 @@ const changes = (head: ReturnType<typeof synthRevision>) => accessChanges(access
 describe('accessMatrix', () => {
   test('people × databases as deployed, with expiry and reason from users.ts', () => {
     expect(accessMatrix(base, NOW).split('\n').slice(0, 6)).toEqual([
-      '| Person | `amy` | `apg` | `my` | `pg` | Expires | Reason |',
+      '| Person or service | `amy` | `apg` | `my` | `pg` | Expires | Reason |',
       '| --- | --- | --- | --- | --- | --- | --- |',
       '| `alice` | admin | admin | admin | admin |  |  |',
       '| `bob` | — | — | read | write |  |  |',
       '| `carol.x@example.com` | read | — | write | — | 2026-12-31 | T-1 |',
       '| `dave` | — | — | — | — | 2026-06-14 (expired) |  |',
     ]);
+  });
+
+  test('services are rows too, marked as services, with their reason', () => {
+    const table = accessMatrix(synthRevision(people, fleet, undefined, services), NOW);
+    expect(table).toContain('| `etl` (service) | read | write | — | — |  |  |');
+    expect(table).toContain('| `reports-api` (service) | — | — | write | read |  | REP-7 |');
   });
 
   test('lists what each tier can do', () => {
@@ -39,6 +45,17 @@ describe('accessMatrix', () => {
 describe('accessChanges', () => {
   test('says explicitly when nothing changes, whatever the order of users.ts', () => {
     expect(changes(synthRevision([...people].reverse()))).toBe('## Database access changes against `main`\n\nNo access changes.\n');
+  });
+
+  test("a new service shows as gaining access, with its role, the policy attached to it, and the trust of a created role", () => {
+    const head = synthRevision(people, fleet, undefined, services);
+    const text = changes(head);
+    expect(text).toContain('**Gains access**\n- `etl` (service): `amy` read, `apg` write\n- `reports-api` (service): `my` write, `pg` read — reason: REP-7');
+    expect(text).toContain('**Service roles**\n- + `role etl ← policy rds-iam-etl-connect`; + `role rds-iam-reports-api ← policy rds-iam-reports-api-connect`');
+    expect(text).toContain('"arn:aws:rds-db:eu-west-1:123456789012:dbuser:<resource_id of database-pg>/reports-api"');
+    expect(text).toContain('- `services-production role rds-iam-reports-api trust` added');
+    expect(text).toContain('"ecs-tasks.amazonaws.com"');
+    expect(text).not.toContain('Other resources');
   });
 
   test('shows people added, removed, re-tiered and re-dated, a schema added in config.ts, a privilege and a policy change', () => {

@@ -18,7 +18,7 @@ describe('npm run validate', () => {
   test('as a process: passes the example and exits 0', () => {
     const result = runScript(ROOT, 'cli/validate/main.ts', [], ENV);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^users\.ts and config\.ts are valid: \d+ people, 3 databases\.\n$/);
+    expect(result.stdout).toMatch(/^users\.ts, services\.ts and config\.ts are valid: \d+ people, \d+ services, 3 databases\.\n$/);
     expect(result.status).toBe(0);
   });
 

@@ -1,0 +1,73 @@
+import { validateInputs } from '../../../lib/validation/inputs';
+import { validateServices } from '../../../lib/validation/validate-services';
+import { fleet, NOW, people, services } from '../../fixtures/fleet';
+
+const check = (list: unknown, usernames: readonly string[] = []) => validateServices(list, { config: fleet, usernames });
+const one = (entry: Record<string, unknown>) => check([{ name: 'reports-api', role: { trust: 'ecs-tasks' }, access: { pg: 'read' }, ...entry }]);
+
+describe('validateServices', () => {
+  test('returns the services sorted by name, each with the environment of its account', () => {
+    const result = check(services);
+    expect(result.map((s) => [s.name, s.environmentKey, [...s.access]])).toEqual([
+      ['etl', 'staging', [['amy', 'read'], ['apg', 'write']]],
+      ['reports-api', 'production', [['my', 'write'], ['pg', 'read']]],
+    ]);
+    expect(result[1]).toMatchObject({ role: { trust: 'ecs-tasks' }, reason: 'REP-7' });
+  });
+
+  test('fails when a service takes a username of users.ts, compared ignoring case', () => {
+    expect(() => check([{ name: 'Alice', role: { trust: 'lambda' }, access: { pg: 'read' } }], ['alice']))
+      .toThrow(/services\[0\] \("Alice"\): name "Alice" is also a username in users\.ts \("alice"; names are compared ignoring case\): a service and a person cannot share a database user; rename the service/);
+  });
+
+  test('fails when two services share a name, compared ignoring case', () => {
+    expect(() => check([...services, { name: 'ETL', role: { trust: 'lambda' }, access: { pg: 'read' } }]))
+      .toThrow(/services\[2\] \("ETL"\): duplicate name: services\[1\] is "etl" \(names are compared ignoring case\)/);
+  });
+
+  test.each([
+    ['root', /name "root" is reserved: a name people guess at for superusers; choose another service name/],
+    ['dbmaster', /name "dbmaster" is reserved: a master user of config\.ts/],
+    ['rds_iam', /name "rds_iam" is reserved: RDS owns names starting with rds/],
+    ['pg_monitor', /name "pg_monitor" is reserved: PostgreSQL owns role names starting with pg_/],
+    ['iam_write', /name "iam_write" is reserved: a tier role of this project/],
+  ])('fails when the name is reserved: %s', (name, message) => {
+    expect(() => one({ name })).toThrow(message);
+  });
+
+  test('fails when the name is what a Terraform provider logs in as', () => {
+    const loginNames = new Map([['terraform', 'databases.my.connection.username or RDS_IAM_MY_USERNAME']]);
+    expect(() => validateServices([{ name: 'terraform', role: { trust: 'ec2' }, access: { pg: 'read' } }], { config: fleet, loginNames }))
+      .toThrow(/name "terraform" is reserved: the user the Terraform provider logs in as \(databases\.my\.connection\.username or RDS_IAM_MY_USERNAME\)/);
+  });
+
+  test.each([
+    [{ name: 'orders api' }, /name contains a space; use only letters, digits and \. _ @ \+ = -/],
+    [{ name: 'a'.repeat(33) }, /name is 33 characters; at most 32 \(MySQL's user names, and IAM role names with the rds-iam- prefix\); use a shorter service name/],
+    [{ name: '' }, /name is empty; give the service's database user name, e\.g\. 'orders-api'/],
+    [{ name: 7 }, /name must be a string, got 7/],
+    [{ access: { nope: 'read' } }, /unknown database "nope"; the databases in config\.ts are amy, apg, my, pg/],
+    [{ access: { pg: 'owner' } }, /unknown tier "owner" for database "pg"/],
+    [{ access: {} }, /access is empty/],
+    [{ role: { trust: 'batch' } }, /role\.trust "batch" is not one of ec2, ecs-tasks, lambda, eks-pod-identity/],
+    [{ role: { arn: 'arn:aws:iam::123456789012:user/bob' } }, /role\.arn "arn:aws:iam::123456789012:user\/bob" is not an IAM role ARN/],
+    [{ role: { arn: 'arn:aws:iam::999999999999:role/x' } }, /role\.arn is in account 999999999999, its databases in 123456789012; a role connects only to databases of its own account/],
+    [{ role: { arn: 'arn:aws:iam::123456789012:role/x', trust: 'ec2' } }, /role must be \{ trust: 'ecs-tasks' \} \(a role this project creates\) or \{ arn: .* \(one that exists\), got/],
+    [{ role: 'ecs' }, /role must be .*, got "ecs"/],
+    [{ access: { pg: 'read', apg: 'read' } }, /access spans accounts 123456789012 and 210987654321 \(pg: 123456789012, apg: 210987654321\); a role connects only to databases of its own account/],
+    [{ reason: 'line\nbreak' }, /reason "line\\nbreak" contains the invisible or control character U\+000A/],
+    [{ owner: 'team-a' }, /unknown field "owner"; the fields are name, role, access, reason/],
+  ])('fails when an entry has %j', (entry, message) => {
+    expect(() => one(entry)).toThrow(message);
+  });
+
+  test('fails when the list is not a list of plain entries', () => {
+    expect(() => check({ name: 'x' })).toThrow(/services: must be an array of entries, got object/);
+    expect(() => check(['orders-api'])).toThrow(/services\[0\]: must be an object like \{ name: 'orders-api'/);
+  });
+
+  test('validateInputs reports users.ts and services.ts problems together', () => {
+    const bad = () => validateInputs({ config: fleet, users: [...people, { username: 'root', access: { pg: 'read' } }], services: [{ name: 'bob', role: { trust: 'ec2' }, access: { pg: 'read' } }], now: NOW });
+    expect(bad).toThrow(/users\.ts has 1 problem:[\s\S]*"root" is reserved[\s\S]*services\.ts has 1 problem:[\s\S]*name "bob" is also a username in users\.ts/);
+  });
+});

@@ -41,7 +41,7 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     const { dir } = exampleRepository();
     fs.writeFileSync(path.join(dir, 'users.ts'), "export const users = [{ username: 'alice.ng', access: { orders: 'admin' } }];\n");
     const refused = await validate(dir, ['--base', 'main']).then(() => undefined, (error: Error) => error.message);
-    expect(refused).toMatch(/^mass removal against main:\n {2}- 4 of 5 people lose all database access \(more than 3\): bob\.kowalski, carla\.mendes, dev\.patel, erin\.contractor/);
+    expect(refused).toMatch(/^mass removal against main:\n {2}- 4 of 7 people lose all database access \(more than 3\): bob\.kowalski, carla\.mendes, dev\.patel, erin\.contractor/);
     const code = /RDS_IAM_ACKNOWLEDGE_REMOVAL=(remove-4-0-[0-9a-f]{8})/.exec(refused ?? '')?.[1];
     expect(code).toBeDefined();
     const acknowledged = await validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_REMOVAL: code! });

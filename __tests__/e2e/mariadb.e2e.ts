@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => ws.remove());
 
 describe('the example app on a fresh MariaDB server', () => {
-  test('everyone with access exists: AWSAuthenticationPlugin, host %, SSL required, their tier role', async () => {
+  test('everyone with access, people and services, exists: AWSAuthenticationPlugin, host %, SSL required, their tier role', async () => {
     const rows = await admin(`
       SELECT u.User AS user, u.Host AS host, u.plugin, u.authentication_string AS auth, u.ssl_type AS ssl_type, r.Role AS role
       FROM mysql.user u LEFT JOIN mysql.roles_mapping r ON r.User = u.User AND r.Host = u.Host
@@ -51,6 +51,8 @@ describe('the example app on a fresh MariaDB server', () => {
     const iam = { host: '%', plugin: 'AWSAuthenticationPlugin', auth: 'RDS', ssl_type: 'ANY' };
     expect(rows).toEqual([
       { user: 'alice.ng', ...iam, role: 'iam_admin' },
+      // services.ts: billing-export reads billing (and orders, on PostgreSQL).
+      { user: 'billing-export', ...iam, role: 'iam_read' },
       { user: 'carla.mendes', ...iam, role: 'iam_read' },
       { user: 'dev.patel', ...iam, role: 'iam_write' },
     ]);
@@ -172,15 +174,19 @@ describe('engine mariadb: each person’s tier role is their default role, activ
   /** A plan address without cdktf's hash suffix: `mysql_grant.access_user-tiers["carla.mendes"]`. */
   const unhashed = (address: string) => address.replace(/_\w+\[/, '[');
 
-  test('switching the database to RDS for MariaDB adds one default role per person and changes nothing else', async () => {
+  test('switching the database to RDS for MariaDB adds one default role per person or service and changes nothing else', async () => {
     ws.editConfig("engine: 'aurora-mysql',\n      engineVersion: '8.0.mysql_aurora.3.08.0',", "engine: 'mariadb',\n      engineVersion: '10.11',");
     ws.editConfig('      instanceCount: 2,\n', '');
     ws.synth();
     const plan = await ws.stack('billing').plan();
-    expect(plan.map((c) => c.actions.join('+'))).toEqual(['create', 'create']);
-    expect(plan.map((c) => unhashed(c.address))).toEqual(['mysql_default_roles.access_user-default-roles["alice.ng"]', 'mysql_default_roles.access_user-default-roles["carla.mendes"]']);
+    expect(plan.map((c) => c.actions.join('+'))).toEqual(['create', 'create', 'create']);
+    expect(plan.map((c) => unhashed(c.address))).toEqual([
+      'mysql_default_roles.access_user-default-roles["alice.ng"]',
+      'mysql_default_roles.access_user-default-roles["billing-export"]',
+      'mysql_default_roles.access_user-default-roles["carla.mendes"]',
+    ]);
     await applied();
-    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'carla.mendes', role: 'iam_write' }]);
+    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'billing-export', role: 'iam_read' }, { user: 'carla.mendes', role: 'iam_write' }]);
     expect(await ws.stack('billing').plan()).toEqual([]);
   });
 
@@ -206,7 +212,7 @@ describe('engine mariadb: each person’s tier role is their default role, activ
       'mysql_grant.access_user-tiers["carla.mendes"] delete+create',
     ]);
     await applied();
-    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'carla.mendes', role: 'iam_read' }]);
+    expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'billing-export', role: 'iam_read' }, { user: 'carla.mendes', role: 'iam_read' }]);
   });
 });
 

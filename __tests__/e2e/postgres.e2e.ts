@@ -49,6 +49,20 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(sandbox.map((r) => r.rolname)).toEqual(['alice.ng', 'bob.kowalski', 'erin.contractor']);
   });
 
+  test('each service of services.ts is an IAM user in its tier, logs in as itself and works as the tier', async () => {
+    const rows = await admin(`
+      SELECT r.rolname, r.rolcanlogin, r.rolconfig,
+             ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS member_of
+      FROM pg_roles r WHERE r.rolname IN ('orders-api', 'billing-export') ORDER BY 1`);
+    expect(rows).toEqual([
+      { rolname: 'billing-export', rolcanlogin: true, rolconfig: ['role=iam_read'], member_of: ['iam_read', 'rds_iam'] },
+      { rolname: 'orders-api', rolcanlogin: true, rolconfig: ['role=iam_write'], member_of: ['iam_write', 'rds_iam'] },
+    ]);
+    expect(await as('orders-api', 'SELECT session_user AS login, current_user AS working_as')).toEqual([{ login: 'orders-api', working_as: 'iam_write' }]);
+    // Not on sandbox: services.ts gives neither service that database.
+    expect(await pgAdmin(context.servers.sandbox, 'sandbox', "SELECT rolname FROM pg_roles WHERE rolname IN ('orders-api', 'billing-export')")).toEqual([]);
+  });
+
   test('the schemas config.ts lists exist, created by the users stack', async () => {
     expect(await admin("SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname IN ('public', 'reporting') ORDER BY 1")).toEqual([
       // PostgreSQL 15: whoever owns the database (the master) owns public.

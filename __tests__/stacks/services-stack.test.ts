@@ -29,7 +29,7 @@ describe('ServicesStack', () => {
 
   test('the users stacks give services database users like people, in name order', () => {
     // dave's entry expired: his role stays, locked, after those with access.
-    expect(Object.keys(forEachMaps(stacks()['users-pg'], 'postgresql_role')[0])).toEqual(['alice', 'bob', 'reports-api', 'dave']);
+    expect(Object.keys(forEachMaps(stacks()['users-pg'], 'postgresql_role')[0] as object)).toEqual(['alice', 'bob', 'reports-api', 'dave']);
     expect(forEachMaps(stacks()['users-amy'], 'mysql_user')[0]).toHaveProperty('etl');
   });
 

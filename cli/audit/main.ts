@@ -11,7 +11,7 @@ import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, terminatePo
 import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
-import { readUsersFile } from '../../lib/validation/data-file';
+import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
 import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
@@ -51,7 +51,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   try {
     const { sql, quote } = db;
     const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
-    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, [login.masterUser, login.user]));
+    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services));
     const actions: AuditAction[] = [];
     /** Runs one action and records it, or why it failed (PostgreSQL's detail included); true when done. */
     const attempt = async (what: string, act: () => Promise<void>, done: AuditAction): Promise<boolean> => {
@@ -106,7 +106,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     write(USAGE);
     return 0;
   }
-  const inputs = validateInputs({ config, users: readUsersFile(ROOT), now: clockFromEnv(env)(), env });
+  const inputs = validateInputs({ config, users: readUsersFile(ROOT), services: readServicesFile(ROOT), now: clockFromEnv(env)(), env });
   const keys = positionals.length > 0 ? positionals : Object.keys(inputs.config.databases).sort(byCodeUnit);
   const unknown = keys.filter((k) => !Object.prototype.hasOwnProperty.call(inputs.config.databases, k));
   if (unknown.length > 0) {

@@ -114,10 +114,16 @@ export function hasDrift(findings: Findings): boolean {
   return FINDING_KINDS.some((kind) => findings[kind].length > 0);
 }
 
-/** What users.ts declares for database `key`, with the project's own logins there. */
-export function declaredFor(key: string, people: Pick<ValidatedUsers, 'active' | 'expired'>, projectLogins: readonly string[]): DeclaredAccess {
+/** What users.ts and services.ts declare for database `key`, with the project's own logins there. */
+export function declaredFor(
+  key: string,
+  people: Pick<ValidatedUsers, 'active' | 'expired'>,
+  projectLogins: readonly string[],
+  services: readonly { readonly name: string; readonly access: ReadonlyMap<string, Tier> }[] = [],
+): DeclaredAccess {
+  const serviceUsers = services.map((s) => ({ username: s.name, access: s.access }));
   return {
-    active: new Map(grantsOn(key, people.active).map((g) => [g.username, g.tier])),
+    active: new Map([...grantsOn(key, people.active), ...grantsOn(key, serviceUsers)].map((g) => [g.username, g.tier])),
     expired: new Set(grantsOn(key, people.expired).map((g) => g.username)),
     projectLogins: new Set(projectLogins),
   };

@@ -4,7 +4,7 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What an app or script of this project needs to run from another folder. */
-const PROJECT_ENTRIES = ['main.ts', 'config.ts', 'users.ts', 'cdktf.json', 'lib', 'stacks', 'modules', 'cli', 'tools', '.gen', 'tsconfig.json', 'package.json'];
+const PROJECT_ENTRIES = ['main.ts', 'config.ts', 'users.ts', 'services.ts', 'cdktf.json', 'lib', 'stacks', 'modules', 'cli', 'tools', '.gen', 'tsconfig.json', 'package.json'];
 
 /** A throwaway copy of the project in a temporary folder, sharing this one's node_modules. */
 export function projectCopy(prefix = 'rds-iam-access-'): string {

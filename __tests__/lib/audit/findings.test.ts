@@ -60,4 +60,9 @@ describe('declaredFor', () => {
     };
     expect(declaredFor('orders', people, ['dbmaster'])).toEqual({ active: new Map([['alice', 'admin']]), expired: new Set(['erin']), projectLogins: new Set(['dbmaster']) });
   });
+
+  test('services of services.ts are declared users like people', () => {
+    const services = [{ name: 'orders-api', access: new Map([['orders', 'write' as const]]) }, { name: 'etl', access: new Map([['billing', 'read' as const]]) }];
+    expect(declaredFor('orders', { active: [], expired: [] }, ['dbmaster'], services).active).toEqual(new Map([['orders-api', 'write']]));
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * A fleet with every engine × shape and the customer-managed policy mode, so the
- * security scan sees every kind of resource this project can synthesize.
+ * A fleet with every engine × shape, an existing instance and cluster, the customer-managed
+ * policy mode and a service of every role kind, so the security scan sees every kind of
+ * resource this project can synthesize.
  */
-import { AppConfig, UserEntry } from '../../lib/model/types';
+import { AppConfig, ServiceEntry, UserEntry } from '../../lib/model/types';
 
 const network = {
   vpcId: 'vpc-0a1b2c3d4e5f67890',
@@ -19,10 +20,20 @@ export const scanFleet: AppConfig = {
     apg: { environment: 'production', engine: 'aurora-postgresql', engineVersion: '16', databaseName: 'analytics', allowedCidrs: ['10.0.0.0/16'] },
     amy: { environment: 'production', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', databaseName: 'billing', allowedCidrs: ['10.0.0.0/16'] },
     maria: { environment: 'production', engine: 'mariadb', engineVersion: '10.11', databaseName: 'support', allowedCidrs: ['10.0.0.0/16'] },
+    legacy: { environment: 'production', engine: 'postgres', databaseName: 'legacy', masterUsername: 'postgres', existing: { identifier: 'legacy-db' } },
+    ledger: { environment: 'production', engine: 'aurora-mysql', databaseName: 'ledger', masterUsername: 'admin', existing: { clusterIdentifier: 'ledger' } },
   },
   identityCenter: { account: '111122223333', region: 'eu-west-1', policy: 'customer-managed' },
 };
 
 export const scanUsers: readonly UserEntry[] = [
   { username: 'alice', access: { pg: 'admin', my: 'write', apg: 'read', amy: 'read', maria: 'write' } },
+];
+
+export const scanServices: readonly ServiceEntry[] = [
+  { name: 'svc-ec2', role: { trust: 'ec2' }, access: { pg: 'read', legacy: 'read' } },
+  { name: 'svc-ecs', role: { trust: 'ecs-tasks' }, access: { my: 'write' } },
+  { name: 'svc-lambda', role: { trust: 'lambda' }, access: { maria: 'read' } },
+  { name: 'svc-eks', role: { trust: 'eks-pod-identity' }, access: { apg: 'write', ledger: 'read' } },
+  { name: 'svc-existing', role: { arn: 'arn:aws:iam::123456789012:role/apps/existing' }, access: { amy: 'read' } },
 ];

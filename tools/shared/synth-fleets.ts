@@ -1,5 +1,5 @@
 /**
- * The stacks the checks outside jest look at: the example app (config.ts + users.ts) and a
+ * The stacks the checks outside jest look at: the example app (config.ts, users.ts, services.ts) and a
  * fleet with every engine × shape (tools/scan/scan-fleet.ts), synthesized in temporary folders.
  */
 import * as fs from 'fs';
@@ -9,9 +9,9 @@ import { App } from 'cdktf';
 import { config } from '../../config';
 import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
-import { AppConfig, UserEntry } from '../../lib/model/types';
-import { scanFleet, scanUsers } from '../scan/scan-fleet';
-import { readUsersFile } from '../../lib/validation/data-file';
+import { AppConfig, ServiceEntry, UserEntry } from '../../lib/model/types';
+import { scanFleet, scanServices, scanUsers } from '../scan/scan-fleet';
+import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { readSynthesizedStacks } from '../../lib/terraform/synthesized';
 
 export interface SynthesizedStack {
@@ -21,11 +21,11 @@ export interface SynthesizedStack {
   readonly json: Record<string, any>;
 }
 
-function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]): SynthesizedStack[] {
+function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[], services: readonly ServiceEntry[]): SynthesizedStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-fleet-'));
   try {
     const app = new App({ outdir });
-    composeApp(app, validateInputs({ config: appConfig, users: people, now: new Date('2026-01-01T00:00:00Z') }));
+    composeApp(app, validateInputs({ config: appConfig, users: people, services, now: new Date('2026-01-01T00:00:00Z') }));
     app.synth();
     return Object.entries(readSynthesizedStacks(outdir)).map(([stack, json]) => ({ name: `${fleet}-${stack}`, json }));
   } finally {
@@ -34,7 +34,11 @@ function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]
 }
 
 export function synthFleets(): SynthesizedStack[] {
-  return [...synth('example', config, readUsersFile(path.resolve(__dirname, '../..')) as readonly UserEntry[]), ...synth('all-engines', scanFleet, scanUsers)];
+  const root = path.resolve(__dirname, '../..');
+  return [
+    ...synth('example', config, readUsersFile(root) as readonly UserEntry[], readServicesFile(root) as readonly ServiceEntry[]),
+    ...synth('all-engines', scanFleet, scanUsers, scanServices),
+  ];
 }
 
 /** A copy of `value` without cdktf's `//` metadata keys. */

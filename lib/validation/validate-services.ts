@@ -1,9 +1,8 @@
 import { byCodeUnit, sortedEntries } from '../model/order';
 import { AppConfig, EngineFamily, SERVICE_TRUSTS, ServiceEntry, ServiceRole, ServiceTrust, Tier } from '../model/types';
 import { Problems, show } from './problems';
-import { plainDataProblem } from './plain-data';
 import { freeTextProblem } from './text';
-import { checkAccess, checkDatabaseUserName, fleetOf, NameWords } from './validate-users';
+import { checkAccess, checkDatabaseUserName, fleetOf, NameWords, requirePlainList } from './validate-users';
 
 /** An application with database access, as the stacks consume it. */
 export interface ActiveService {
@@ -53,19 +52,11 @@ export function validateServices(services: unknown, options: ValidateServicesOpt
   const { databases, environments } = options.config;
   const fleet = fleetOf(databases, options.loginNames);
   const people = new Map((options.usernames ?? []).map((u) => [u.toLowerCase(), u]));
-  if (!Array.isArray(services)) {
-    problems.add('services', `must be an array of entries, got ${typeof services}`);
-    problems.throwIfAny();
-  }
-  const notPlain = plainDataProblem(services, 'services');
-  if (notPlain) {
-    problems.add(notPlain.at, notPlain.problem);
-    problems.throwIfAny();
-  }
+  requirePlainList(services, 'services', problems);
 
   const firstByFoldedName = new Map<string, { index: number; name: string }>();
   const valid: ActiveService[] = [];
-  (services as readonly unknown[]).forEach((raw, index) => {
+  services.forEach((raw, index) => {
     const before = problems.count;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       problems.add(`services[${index}]`, `must be an object like { name: 'orders-api', role: { trust: 'ecs-tasks' }, access: { orders: 'write' } }, got ${show(raw)}`);

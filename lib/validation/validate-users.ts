@@ -117,16 +117,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
   const expired: ExpiredUser[] = [];
   const fleet = fleetOf(options.databases, options.loginNames);
 
-  if (!Array.isArray(users)) {
-    problems.add('users', `must be an array of entries, got ${typeof users}`);
-    problems.throwIfAny();
-  }
-  // A getter could answer the validator one thing and synth another: only plain fields count.
-  const notPlain = plainDataProblem(users, 'users');
-  if (notPlain) {
-    problems.add(notPlain.at, notPlain.problem);
-    problems.throwIfAny();
-  }
+  requirePlainList(users, 'users', problems);
 
   (users as readonly unknown[]).forEach((raw, index) => {
     const problemsBefore = problems.count;
@@ -222,6 +213,20 @@ function checkExpiry(entry: Partial<UserEntry>, where: string, options: Validate
       : `access ended at ${expires} (it is now ${today.slice(0, 16)}Z); remove the entry or move expires later`);
   }
   return true;
+}
+
+/** Stops at once (throwing `problems`) unless `list` is an array of plain data. */
+export function requirePlainList(list: unknown, name: string, problems: Problems): asserts list is readonly unknown[] {
+  if (!Array.isArray(list)) {
+    problems.add(name, `must be an array of entries, got ${typeof list}`);
+    problems.throwIfAny();
+  }
+  // A getter could answer the validator one thing and synth another: only plain fields count.
+  const notPlain = plainDataProblem(list, name);
+  if (notPlain) {
+    problems.add(notPlain.at, notPlain.problem);
+    problems.throwIfAny();
+  }
 }
 
 /** Facts about config.ts every entry is checked against, worked out once per list. */

@@ -3,7 +3,7 @@ import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance'
 import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
 import { Postcondition } from 'cdktf';
 import { Construct } from 'constructs';
-import { Engine, engineFamily, EngineFamily, ExistingDatabaseRef } from '../lib/model/types';
+import { Engine, engineFamily, EngineFamily, ENGINES, ExistingDatabaseRef } from '../lib/model/types';
 import { dbuserArn, RdsDatabase, RdsLocation } from './rds-database';
 
 export interface ExistingDatabaseProps extends RdsLocation {
@@ -112,7 +112,7 @@ function describedAs(name: string, props: ExistingDatabaseProps, needsSecret: bo
       condition: `\${self.engine == "${props.engine}"}`,
       errorMessage:
         `${name} runs engine \${self.engine}, but config.ts declares ${props.engine}. ` +
-        'Correct engine in config.ts if it names one this project supports (postgres, mysql, mariadb, aurora-postgresql, aurora-mysql); other engines cannot be managed here.',
+        `Correct engine in config.ts if it names one this project supports (${ENGINES.join(', ')}); other engines cannot be managed here.`,
     },
     {
       condition: `\${self.master_username == "${props.masterUsername}"}`,

@@ -6,7 +6,8 @@ import { ServicesStack } from './services-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, DatabaseGrant, grantsOn } from '../lib/model/types';
+import { AppConfig, DatabaseGrant, grantsOn, homeEnvironmentOf, serviceGrantsOn } from '../lib/model/types';
+import { loginOf } from '../lib/model/connection';
 import { clockFromEnv } from '../lib/model/clock';
 import { readServicesFile, readUsersFile } from '../lib/validation/data-file';
 import { validateInputs, ValidInputs } from '../lib/validation/inputs';
@@ -32,8 +33,6 @@ export interface ComposedApp {
  */
 export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
   const { config, connections, validated } = inputs;
-  // A service is a database user like a person: the users stacks make no difference.
-  const serviceUsers = inputs.services.map((s) => ({ username: s.name, access: s.access }));
 
   const databases: Record<string, DatabaseStack> = {};
   const usersStacks: Record<string, UsersStack> = {};
@@ -43,14 +42,15 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       ...envProps,
       databaseKey: key,
       database: db,
-      needsMasterSecret: (connections[key]?.login ?? 'master-secret') === 'master-secret',
+      needsMasterSecret: loginOf(connections[key]) === 'master-secret',
     });
     databases[key] = dbStack;
     usersStacks[key] = new UsersStack(app, `users-${key}`, {
       ...envProps,
       database: dbStack.database,
       schemas: db.schemas,
-      grants: byUsername([...grantsOn(key, validated.active), ...grantsOn(key, serviceUsers)]),
+      // A service is a database user like a person: the users stacks make no difference.
+      grants: byUsername([...grantsOn(key, validated.active), ...serviceGrantsOn(key, inputs.services)]),
       locked: grantsOn(key, validated.expired),
       connection: connections[key],
     });
@@ -112,8 +112,9 @@ function composeIdentityCenter(
   if (ic.policy === 'customer-managed') {
     for (const account of accounts) {
       const inAccount = dbStacks.filter(([key]) => accountOf(key) === account);
-      // IAM is global per account: one policy per account, in its first environment.
-      const [environmentKey, environment] = sortedEntries(config.environments).find(([, env]) => env.account === account)!;
+      // IAM is global per account: one policy per account.
+      const environmentKey = homeEnvironmentOf(config.environments, account);
+      const environment = config.environments[environmentKey];
       const stack = new ConnectPolicyStack(app, `connect-policy-${environmentKey}`, {
         environmentKey,
         environment,

@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceRole as ServiceRoleSpec } from '../lib/model/types';
+import { SERVICE_ROLE_PREFIX, ServiceRole as ServiceRoleSpec } from '../lib/model/types';
 import { RdsDatabase } from '../modules/rds-database';
 import { ServiceRole } from '../modules/service-role';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
@@ -18,9 +18,6 @@ export interface ServicesStackProps extends EnvironmentStackProps {
   readonly services: readonly ServiceAccess[];
 }
 
-/** Prefix of every role, instance profile and policy made for a service. */
-export const SERVICE_NAME_PREFIX = 'rds-iam-';
-
 /**
  * The IAM side of services.ts in one account: per service, a connect policy scoped to its own
  * database user on exactly its databases, attached to its role (created, or existing).
@@ -37,7 +34,7 @@ export class ServicesStack extends EnvironmentStack {
         connectArns: service.databases.map(({ database }) => database.connectArn(service.name)),
         partition: env.partition ?? 'aws',
         account: env.account,
-        namePrefix: SERVICE_NAME_PREFIX,
+        namePrefix: SERVICE_ROLE_PREFIX,
       });
       roles[service.name] = principal.roleName;
     }

@@ -2,7 +2,7 @@ import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { MysqlProvider } from '../.gen/providers/mysql/provider';
-import { ConnectionOverrides } from '../lib/model/connection';
+import { ConnectionOverrides, loginOf } from '../lib/model/connection';
 import { DatabaseGrant, needsDefaultRole } from '../lib/model/types';
 import { terraformLiteral } from '../lib/terraform/literal';
 import { rdsCaBundleFile } from '../lib/tls/rds-ca-bundle';
@@ -51,7 +51,7 @@ export class UsersStack extends EnvironmentStack {
 
   constructor(scope: Construct, id: string, props: UsersStackProps) {
     const conn = props.connection ?? {};
-    const login = conn.login ?? 'master-secret';
+    const login = loginOf(conn);
     // Only the master secret is read through AWS; the providers sign IAM tokens themselves.
     super(scope, id, { ...props, awsProvider: login === 'master-secret' });
     const db = props.database;

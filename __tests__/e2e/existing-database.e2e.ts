@@ -4,7 +4,6 @@
  * mocked: no AWS call), on the database stacks exactly as synthesized, against what RDS could
  * report: IAM authentication off, another engine, another master user, no managed secret.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,18 +13,6 @@ import { existingFleet, existingPeople } from '../fixtures/fleet';
 import { synthApp } from '../fixtures/synth';
 
 const context = loadContext();
-
-/** One line saying why the AWS provider (its schema is all a mock needs) cannot be installed, or undefined. */
-function awsProviderMissing(): string | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-probe-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } } }));
-    const init = spawnSync(context.terraform, ['init', '-input=false', '-no-color', '-backend=false'], { cwd: dir, env: { ...process.env, TF_PLUGIN_CACHE_DIR: context.pluginCache } });
-    return init.status === 0 ? undefined : `${context.terraform} init cannot install hashicorp/aws: give it registry access, or a filesystem mirror named by TF_CLI_CONFIG_FILE`;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 interface RunOutcome {
   readonly status: string;
@@ -86,7 +73,7 @@ const cluster = (changes: Reported = {}): Reported => ({
   endpoint: 'ledger-cluster.cluster-x.us-east-1.rds.amazonaws.com', reader_endpoint: 'ledger-cluster.cluster-ro-x.us-east-1.rds.amazonaws.com', port: 3306, ...changes,
 });
 
-const missing = awsProviderMissing();
+const missing = context.awsProviderMissing;
 if (missing) process.stdout.write(`e2e: existing-database plan checks skipped: ${missing}\n`);
 
 (missing ? describe.skip : describe)('existing databases: the plan checks what RDS reports', () => {

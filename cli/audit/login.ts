@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import type { ConnectionOptions } from 'tls';
 import type * as mysql from 'mysql2/promise';
 import type { Sql } from '../../lib/audit/catalog';
-import { envPrefix } from '../../lib/model/connection';
+import { envPrefix, loginOf } from '../../lib/model/connection';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../../lib/model/defaults';
 import { EngineFamily, engineFamily } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
@@ -62,7 +62,7 @@ export function loginFor(key: string, inputs: ValidInputs, outputs: StackOutputs
   const masterUser = database.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
   const user = c.username ?? masterUser;
   const region = inputs.config.environments[database.environment].region;
-  const login = c.login ?? 'master-secret';
+  const login = loginOf(c);
   const password = async (): Promise<string> => {
     if (login === 'password') {
       const variable = family === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PASSWORD';

@@ -1,6 +1,6 @@
 import { byCodeUnit } from '../model/order';
 import { tierRoleName } from '../model/tiers';
-import { grantsOn, Tier } from '../model/types';
+import { grantsOn, serviceGrantsOn, Tier } from '../model/types';
 import type { ValidatedUsers } from '../validation/validate-users';
 
 /** An open connection to a database server, as its catalog lists it. */
@@ -121,9 +121,8 @@ export function declaredFor(
   projectLogins: readonly string[],
   services: readonly { readonly name: string; readonly access: ReadonlyMap<string, Tier> }[] = [],
 ): DeclaredAccess {
-  const serviceUsers = services.map((s) => ({ username: s.name, access: s.access }));
   return {
-    active: new Map([...grantsOn(key, people.active), ...grantsOn(key, serviceUsers)].map((g) => [g.username, g.tier])),
+    active: new Map([...grantsOn(key, people.active), ...serviceGrantsOn(key, services)].map((g) => [g.username, g.tier])),
     expired: new Set(grantsOn(key, people.expired).map((g) => g.username)),
     projectLogins: new Set(projectLogins),
   };

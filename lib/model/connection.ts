@@ -9,6 +9,9 @@
 export type LoginMode = 'master-secret' | 'iam' | 'password';
 export const LOGIN_MODES: readonly LoginMode[] = ['master-secret', 'iam', 'password'];
 
+/** How the users stack logs in unless `login` says otherwise. */
+export const DEFAULT_LOGIN: LoginMode = 'master-secret';
+
 /** Overrides of where and how the users stack connects. Every field is optional. */
 export interface ConnectionOverrides {
   /** Host to connect to instead of the RDS endpoint, e.g. `127.0.0.1` for an SSM port-forward. @default - the RDS endpoint */
@@ -48,4 +51,9 @@ export interface ConnectionOverrides {
 /** `orders-eu` → `RDS_IAM_ORDERS_EU_`: the prefix of a database's environment overrides. */
 export function envPrefix(databaseKey: string): string {
   return `RDS_IAM_${databaseKey.toUpperCase().replace(/-/g, '_')}_`;
+}
+
+/** How the users stack logs in with these overrides. */
+export function loginOf(connection: ConnectionOverrides | undefined): LoginMode {
+  return connection?.login ?? DEFAULT_LOGIN;
 }

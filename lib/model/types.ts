@@ -1,4 +1,5 @@
 import type { ConnectionOverrides } from './connection';
+import { sortedEntries } from './order';
 
 /**
  * The shapes people and platform teams edit: `users.ts` (who gets what) and
@@ -52,6 +53,9 @@ export const SERVICE_TRUSTS: readonly ServiceTrust[] = ['ec2', 'ecs-tasks', 'lam
  */
 export type ServiceRole = { readonly arn: string } | { readonly trust: ServiceTrust };
 
+/** Prefix of the role, instance profile and policy names made for a service (`rds-iam-<name>`). */
+export const SERVICE_ROLE_PREFIX = 'rds-iam-';
+
 /** The role name in an IAM role ARN: its last path segment (`…:role/apps/orders-api` → `orders-api`). */
 export function roleNameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
@@ -86,6 +90,11 @@ export function grantsOn(key: string, people: readonly { readonly username: stri
     if (tier) grants.push({ username: person.username, tier });
   }
   return grants;
+}
+
+/** The grants on database `key` of services, each a database user by its name, in their order. */
+export function serviceGrantsOn(key: string, services: readonly { readonly name: string; readonly access: ReadonlyMap<string, Tier> }[]): DatabaseGrant[] {
+  return grantsOn(key, services.map((s) => ({ username: s.name, access: s.access })));
 }
 
 export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'aurora-postgresql' | 'aurora-mysql';
@@ -287,6 +296,16 @@ export interface IdentityCenterConfig extends AwsTarget {
    * @default { name: "rds-iam-access" }
    */
   readonly group?: { readonly name: string; readonly existing?: boolean };
+}
+
+/**
+ * The environment that holds an account's account-wide stacks (IAM is global per account):
+ * the first, by key, of those in `account`.
+ */
+export function homeEnvironmentOf(environments: Readonly<Record<string, EnvironmentConfig>>, account: string): string {
+  const home = sortedEntries(environments).find(([, env]) => env.account === account);
+  if (!home) throw new Error(`no environment in account ${account}`);
+  return home[0];
 }
 
 /** The whole fleet. Keys of `databases` are what `users.ts` refers to. */

@@ -1,5 +1,5 @@
 import { byCodeUnit, sortedEntries } from '../model/order';
-import { AppConfig, EngineFamily, SERVICE_TRUSTS, ServiceEntry, ServiceRole, ServiceTrust, Tier } from '../model/types';
+import { AppConfig, EngineFamily, homeEnvironmentOf, SERVICE_ROLE_PREFIX, SERVICE_TRUSTS, ServiceEntry, ServiceRole, ServiceTrust, Tier } from '../model/types';
 import { Problems, show } from './problems';
 import { freeTextProblem } from './text';
 import { checkAccess, checkDatabaseUserName, fleetOf, NameWords, requirePlainList } from './validate-users';
@@ -16,7 +16,7 @@ export interface ActiveService {
 }
 
 /**
- * A service's database user name is also in its role's name (`rds-iam-<name>`, IAM allows 64)
+ * A service's database user name is also in its role's name (`SERVICE_ROLE_PREFIX<name>`, IAM allows 64)
  * and must fit MySQL's 32-character user names wherever it goes later.
  */
 export const MAX_SERVICE_NAME_LENGTH = 32;
@@ -26,7 +26,7 @@ const SERVICE_NAME: NameWords = {
   emptyFix: "give the service's database user name, e.g. 'orders-api'",
   shorterFix: 'use a shorter service name',
   reservedFix: 'choose another service name',
-  maxLength: { length: MAX_SERVICE_NAME_LENGTH, why: "MySQL's user names, and IAM role names with the rds-iam- prefix" },
+  maxLength: { length: MAX_SERVICE_NAME_LENGTH, why: `MySQL's user names, and IAM role names with the ${SERVICE_ROLE_PREFIX} prefix` },
 };
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(['name', 'role', 'access', 'reason']);
@@ -93,19 +93,19 @@ export function validateServices(services: unknown, options: ValidateServicesOpt
     const keys = typeof entry.access === 'object' && entry.access !== null ? Object.keys(entry.access).filter((k) => Object.prototype.hasOwnProperty.call(databases, k)) : [];
     const environmentOf = (key: string) => databases[key].environment;
     const accountOf = (key: string) => environments[environmentOf(key)]?.account;
-    const accounts = [...new Set(keys.map(accountOf))];
+    // A database of an undeclared environment has no account: config.ts's own check reports it.
+    const accounts = [...new Set(keys.map(accountOf).filter((a): a is string => a !== undefined))];
     if (accounts.length > 1) {
       problems.add(where, `access spans accounts ${accounts.sort().join(' and ')} (${keys.map((k) => `${k}: ${accountOf(k)}`).join(', ')}); a role connects only to databases of its own account: give the service databases of one account, or a second entry with another name`);
     }
     checkRole(entry.role, where, accounts.length === 1 ? accounts[0] : undefined, problems);
 
-    if (problems.count > before || name === undefined || keys.length === 0) return;
-    const environmentKey = sortedEntries(environments).find(([, env]) => env.account === accounts[0])![0];
+    if (problems.count > before || name === undefined || accounts.length !== 1) return;
     valid.push({
       name,
       role: entry.role as ServiceRole,
       access: new Map(sortedEntries(entry.access as Record<string, Tier>)),
-      environmentKey,
+      environmentKey: homeEnvironmentOf(environments, accounts[0]),
       ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
     });
   });

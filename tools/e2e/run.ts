@@ -9,6 +9,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineTarget, withEngines } from './engines';
+import { AWS_PROVIDER, providersMissing } from './terraform';
 import { CONTEXT_ENV, E2eContext } from './workspace';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,8 +37,10 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 async function main(): Promise<number> {
   const outcome = await withEngines(EXAMPLE, 'rds-iam-e2e-', log, async ({ terraform, workdir, certs, pluginCache, servers }) => {
+    // Only the existing-database checks need it, so its absence skips them alone.
+    const awsProviderMissing = await providersMissing(terraform, path.join(workdir, 'aws-probe'), { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache }, [AWS_PROVIDER]);
     // JSON leaves out each server's stop(): the tests get what they may use.
-    const context: E2eContext = { terraform, certs, pluginCache, servers };
+    const context: E2eContext = { terraform, certs, pluginCache, servers, ...(awsProviderMissing ? { awsProviderMissing } : {}) };
     log(`${terraform}; ${EXAMPLE.map(({ key }) => `${key} on ${servers[key].engine} ${servers[key].host}:${servers[key].port}`).join(', ')}`);
     const contextFile = path.join(workdir, 'context.json');
     fs.writeFileSync(contextFile, JSON.stringify(context));

@@ -7,11 +7,21 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** A provider as `required_providers` names it; no version takes any. */
+export interface ProviderRequirement {
+  readonly name: string;
+  readonly source: string;
+  readonly version?: string;
+}
+
 /** The providers the users stacks need, as the synthesized stacks pin them. */
-export const DATABASE_PROVIDERS = [
+export const DATABASE_PROVIDERS: readonly ProviderRequirement[] = [
   { name: 'postgresql', source: 'cyrilgdn/postgresql', version: '1.26.0' },
   { name: 'mysql', source: 'petoju/mysql', version: '~> 3.0' },
-] as const;
+];
+
+/** The AWS provider, any version: the existing-database checks need only its schema (mocked). */
+export const AWS_PROVIDER: ProviderRequirement = { name: 'aws', source: 'hashicorp/aws' };
 
 export interface Run {
   readonly status: number | null;
@@ -40,20 +50,25 @@ export function terraform(bin: string, args: readonly string[], cwd: string, env
 }
 
 /**
- * Whether `terraform init` can install both database providers here. Returns undefined when
- * it can, else one line naming what is missing and how a user provides it.
+ * Whether `terraform init` can install these providers (by default both database providers)
+ * here. Returns undefined when it can, else one line naming what is missing and how a user provides it.
  */
-export async function providersMissing(bin: string, dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function providersMissing(
+  bin: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  providers: readonly ProviderRequirement[] = DATABASE_PROVIDERS,
+): Promise<string | undefined> {
   fs.mkdirSync(dir, { recursive: true });
   const missing: string[] = [];
-  for (const provider of DATABASE_PROVIDERS) {
+  for (const provider of providers) {
     const probe = path.join(dir, provider.name);
     fs.mkdirSync(probe, { recursive: true });
     fs.writeFileSync(path.join(probe, 'main.tf.json'), JSON.stringify({
-      terraform: { required_providers: { [provider.name]: { source: provider.source, version: provider.version } } },
+      terraform: { required_providers: { [provider.name]: { source: provider.source, ...(provider.version ? { version: provider.version } : {}) } } },
     }));
     const init = await terraform(bin, ['init', '-input=false', '-no-color', '-backend=false'], probe, env);
-    if (init.status !== 0) missing.push(`${provider.source} ${provider.version}`);
+    if (init.status !== 0) missing.push(provider.version ? `${provider.source} ${provider.version}` : provider.source);
   }
   if (missing.length === 0) return undefined;
   return `${bin} init cannot install ${missing.join(' and ')}: give it registry access, or a filesystem mirror named by TF_CLI_CONFIG_FILE`;

@@ -22,6 +22,8 @@ export interface E2eContext {
   readonly servers: Readonly<Record<string, ServerInfo>>;
   /** Shared provider cache, so each stack folder's init links instead of copying. */
   readonly pluginCache: string;
+  /** Why `hashicorp/aws` cannot be installed (the tests that need it skip, saying this), or absent when it can. */
+  readonly awsProviderMissing?: string;
 }
 
 /** What `npm run audit -- --json` prints. */

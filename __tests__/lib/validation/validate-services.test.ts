@@ -61,6 +61,11 @@ describe('validateServices', () => {
     expect(() => one(entry)).toThrow(message);
   });
 
+  test('fails with config.ts\'s own message, not a crash, when a database names an undeclared environment', () => {
+    const config = { ...fleet, databases: { ...fleet.databases, pg: { ...fleet.databases.pg, environment: 'nowhere' } } };
+    expect(() => validateInputs({ config, users: people, services, now: NOW })).toThrow(/databases\.pg: environment "nowhere" is not declared/);
+  });
+
   test('fails when the list is not a list of plain entries', () => {
     expect(() => check({ name: 'x' })).toThrow(/services: must be an array of entries, got object/);
     expect(() => check(['orders-api'])).toThrow(/services\[0\]: must be an object like \{ name: 'orders-api'/);

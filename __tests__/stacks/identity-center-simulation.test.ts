@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { fleet } from '../fixtures/fleet';
 import { resourcesOfType, synthApp } from '../fixtures/synth';
-import { interpolate } from '../fixtures/terraform';
+import { interpolate } from '../../lib/terraform/interpolate';
 
 /**
  * Proof, not snapshots: the permission set policy exactly as synthesized, its Terraform

@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { fleet, people, services } from '../fixtures/fleet';
 import { resourcesOfType, synthApp } from '../fixtures/synth';
-import { interpolate } from '../fixtures/terraform';
+import { interpolate } from '../../lib/terraform/interpolate';
 
 /**
  * Proof, not snapshots: each service's connect policy exactly as synthesized, its Terraform

@@ -25,7 +25,8 @@ Options:
   --user NAME      your Identity Center user name (default: RDS_IAM_USER, else the
                    session name of your SSO credentials, asked of STS)
   --profile P      AWS profile to sign with, e.g. your SSO profile (default: AWS_PROFILE)
-  --outputs FILE   outputs of \`npm run deploy\` (default: cdktf-outputs.json)
+  --outputs FILE   outputs of \`npm run deploy\` (default: RDS_IAM_OUTPUTS, else
+                   cdktf-outputs.json)
   --host H         RDS endpoint, instead of the outputs file
   --port N         engine port (default: from outputs, else 5432/3306)
   --dbname NAME    database to open (default: the configured one)
@@ -68,7 +69,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const target = resolveTarget(
     { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
     fleet,
-    readOutputs(values.outputs, (message) => new ConnectError(message)),
+    readOutputs(values.outputs ?? (env.RDS_IAM_OUTPUTS || undefined), (message) => new ConnectError(message)),
   );
   const token = await generateToken(target, { profile: values.profile });
   if (tokenOnly) {

@@ -1,25 +1,52 @@
 /*
- * A stand-in for RDS's AWSAuthenticationPlugin, for the real-engine tests only.
+ * A stand-in for RDS's AWSAuthenticationPlugin, for the real-engine tests and the sandbox.
  *
  * RDS for MySQL/MariaDB ships a server plugin of this name; `CREATE USER … IDENTIFIED WITH
  * AWSAuthenticationPlugin AS 'RDS'` fails on a server that lacks it. This one lets a local
- * MariaDB accept exactly the statements RDS accepts, and refuses every login: checking IAM
- * tokens is not its job. Built by tools/e2e against the headers of Debian's server dev
- * package and declared stable (the server refuses plugins of lower maturity).
+ * MariaDB accept exactly the statements RDS accepts. It asks the client for the token in
+ * cleartext (`mysql_clear_password`, as RDS does) and hands it to the sandbox's checker on
+ * the socket `--awsauthenticationplugin-checker-socket` names; without one (the real-engine
+ * tests) it refuses every login. Built by tools/e2e against the headers of Debian's server
+ * dev package and declared stable (the server refuses plugins of lower maturity).
  */
 #include <mysql/plugin_auth.h>
+#include "iam-checker-client.h"
 
-static int refuse_every_login(MYSQL_PLUGIN_VIO *vio, MYSQL_SERVER_AUTH_INFO *info)
+static char *checker_socket;
+static char *database_key;
+
+static int ask_the_checker(MYSQL_PLUGIN_VIO *vio, MYSQL_SERVER_AUTH_INFO *info)
 {
-  (void)vio;
-  (void)info;
-  return CR_ERROR;
+  unsigned char *packet;
+  char token[4097];
+  int length;
+  MYSQL_PLUGIN_VIO_INFO connection;
+  if (!checker_socket || !*checker_socket || !database_key) return CR_ERROR;
+  length = vio->read_packet(vio, &packet);
+  if (length < 0 || length >= (int)sizeof(token)) return CR_ERROR;
+  memcpy(token, packet, (size_t)length);
+  token[length] = '\0';
+  vio->info(vio, &connection);
+  /*
+   * The plugin API does not say whether the connection is TLS, and MariaDB checks
+   * require_secure_transport and REQUIRE SSL only after the plugin: a plain-TCP login is
+   * refused by the server, but the checker has seen its token (and logs it as TLS).
+   */
+  return iam_checker_accepts(checker_socket, database_key, connection.protocol == MYSQL_VIO_TCP ? "tls" : "tcp", info->user_name, token)
+             ? CR_OK
+             : CR_ERROR;
 }
+
+static MYSQL_SYSVAR_STR(checker_socket, checker_socket, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
+                        "Unix socket of the sandbox's IAM token checker; empty refuses every login", NULL, NULL, "");
+static MYSQL_SYSVAR_STR(database, database_key, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
+                        "The config.ts database key this server stands in for", NULL, NULL, "");
+static struct st_mysql_sys_var *system_variables[] = {MYSQL_SYSVAR(checker_socket), MYSQL_SYSVAR(database), NULL};
 
 static struct st_mysql_auth aws_authentication = {
   MYSQL_AUTHENTICATION_INTERFACE_VERSION,
   "mysql_clear_password", /* what RDS asks clients for: the token, inside TLS */
-  refuse_every_login,
+  ask_the_checker,
   NULL, /* hash_password */
   NULL  /* preprocess_hash */
 };
@@ -30,13 +57,13 @@ maria_declare_plugin(aws_authentication)
   &aws_authentication,
   "AWSAuthenticationPlugin",
   "rds-iam-access tests",
-  "Accepts RDS's IAM user statements; refuses every login",
+  "Accepts RDS's IAM user statements; checks logins with the sandbox's token checker",
   PLUGIN_LICENSE_GPL,
   NULL,
   NULL,
   0x0100,
   NULL,
-  NULL,
+  system_variables,
   "1.0",
   MariaDB_PLUGIN_MATURITY_STABLE
 }

@@ -48,6 +48,8 @@ export interface ServerInfo {
 }
 
 export interface RunningServer extends ServerInfo {
+  /** The server process: what stops it from another process (the sandbox's `stop`). */
+  readonly pid: number;
   stop(): void;
 }
 
@@ -143,9 +145,16 @@ function asUser(user: string, command: string, args: string[]): [string, string[
  * PostgreSQL like RDS: TLS only (`hostssl`), a master with CREATEROLE, CREATEDB,
  * pg_monitor and pg_signal_backend that owns the databases but is no superuser, and an `rds_iam` role. Members of `rds_iam` are let in
  * over TLS without a password, standing in for a valid IAM token, so tests can log in as
- * people and see what their tier allows.
+ * people and see what their tier allows; with `pamService` (the sandbox) they log in through
+ * that PAM service instead, and over plain TCP through `<pamService>-plain`, which refuses.
  */
-export async function startPostgres(dir: string, certs: Certificates, databases: readonly string[], masterPassword: string): Promise<RunningServer> {
+export async function startPostgres(
+  dir: string,
+  certs: Certificates,
+  databases: readonly string[],
+  masterPassword: string,
+  pamService?: string,
+): Promise<RunningServer> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL server not installed');
   const superuser = process.getuid?.() === 0 ? 'postgres' : (process.env.USER ?? 'postgres');
@@ -161,8 +170,10 @@ export async function startPostgres(dir: string, certs: Certificates, databases:
   execFileSync(...asUser(superuser, path.join(bin, 'initdb'), ['-D', data, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']), { stdio: 'pipe' });
   fs.writeFileSync(path.join(data, 'pg_hba.conf'), [
     `local all ${superuser} trust`,
-    // Stands in for RDS accepting a valid IAM token (tokens are not checked here).
-    `hostssl all +rds_iam ${HOST}/32 trust`,
+    ...(pamService
+      ? [`hostssl all +rds_iam ${HOST}/32 pam pamservice=${pamService}`, `hostnossl all +rds_iam ${HOST}/32 pam pamservice=${pamService}-plain`]
+      : // Stands in for RDS accepting a valid IAM token (tokens are not checked here).
+        [`hostssl all +rds_iam ${HOST}/32 trust`]),
     `hostssl all all ${HOST}/32 scram-sha-256`,
     // rds.force_ssl = 1: no plain-text connections.
     `host all all ${HOST}/32 reject`,
@@ -191,27 +202,51 @@ export async function startPostgres(dir: string, certs: Certificates, databases:
     stop();
     throw error;
   }
-  return { engine: 'postgres', host: HOST, port, masterUser: 'dbmaster', masterPassword, socket: dir, superuser, databases, stop };
+  const pid = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return { engine: 'postgres', host: HOST, port, masterUser: 'dbmaster', masterPassword, socket: dir, superuser, databases, pid, stop };
+}
+
+function compile(args: readonly string[]): void {
+  execFileSync(which('cc') ?? 'gcc', ['-O2', '-Wall', '-Werror', ...args], { stdio: 'pipe' });
 }
 
 /** Builds the AWSAuthenticationPlugin stand-in into `dir`; returns the plugin folder. */
 export function buildAuthenticationPlugin(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  const compiler = which('cc') ?? 'gcc';
-  execFileSync(compiler, [
-    // MYSQL_DYNAMIC_PLUGIN: declare a loadable plugin, not one linked into the server.
-    '-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-DMYSQL_DYNAMIC_PLUGIN', '-I/usr/include/mariadb/server', '-I/usr/include/mariadb',
-    '-o', path.join(dir, 'aws_authentication.so'), path.join(__dirname, 'aws-authentication-plugin.c'),
-  ], { stdio: 'pipe' });
+  // MYSQL_DYNAMIC_PLUGIN: declare a loadable plugin, not one linked into the server.
+  compile(['-shared', '-fPIC', '-DMYSQL_DYNAMIC_PLUGIN', '-I/usr/include/mariadb/server', '-I/usr/include/mariadb',
+    '-o', path.join(dir, 'aws_authentication.so'), path.join(__dirname, 'aws-authentication-plugin.c')]);
   return dir;
+}
+
+/** Builds the PostgreSQL PAM hook (pam-iam-hook.c) as `file`, executable by the server's user. */
+export function buildPamHook(file: string): string {
+  compile(['-o', file, path.join(__dirname, 'pam-iam-hook.c')]);
+  fs.chmodSync(file, 0o755);
+  return file;
+}
+
+/** The sandbox's checker, for the AWSAuthenticationPlugin stand-in to hand logins to. */
+export interface PluginChecker {
+  readonly socket: string;
+  /** The config.ts database key this server stands in for. */
+  readonly database: string;
 }
 
 /**
  * MariaDB like RDS: `require_secure_transport=ON`, a master with RDS's master grants (no
  * SUPER) and `mysql.rds_kill`, the databases RDS would create at launch, and the
- * AWSAuthenticationPlugin stand-in.
+ * AWSAuthenticationPlugin stand-in: refusing every IAM login, or with `checker` (the sandbox)
+ * handing each to it; the sandbox's server also outlives the process that started it.
  */
-export async function startMariadb(dir: string, certs: Certificates, databases: readonly string[], masterPassword: string, pluginDir: string): Promise<RunningServer> {
+export async function startMariadb(
+  dir: string,
+  certs: Certificates,
+  databases: readonly string[],
+  masterPassword: string,
+  pluginDir: string,
+  checker?: PluginChecker,
+): Promise<RunningServer> {
   const data = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');
   const logFile = path.join(dir, 'server.log');
@@ -225,7 +260,9 @@ export async function startMariadb(dir: string, certs: Certificates, databases: 
     `--ssl-cert=${certs.cert}`, `--ssl-key=${certs.key}`, `--ssl-ca=${certs.ca}`, '--require-secure-transport=ON',
     `--plugin-dir=${pluginDir}`, '--plugin-load-add=aws_authentication.so',
     '--innodb-buffer-pool-size=64M', '--innodb-flush-log-at-trx-commit=0', '--max-connections=500',
-  ], { stdio: 'ignore' });
+    ...(checker ? [`--awsauthenticationplugin-checker-socket=${checker.socket}`, `--awsauthenticationplugin-database=${checker.database}`] : []),
+  ], { stdio: 'ignore', detached: !!checker });
+  if (checker) child.unref();
   const stop = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   };
@@ -251,5 +288,5 @@ export async function startMariadb(dir: string, certs: Certificates, databases: 
     stop();
     throw error;
   }
-  return { engine: 'mariadb', host: HOST, port, masterUser: 'dbmaster', masterPassword, socket, superuser: MARIADB_CHECKER, databases, stop };
+  return { engine: 'mariadb', host: HOST, port, masterUser: 'dbmaster', masterPassword, socket, superuser: MARIADB_CHECKER, databases, pid: child.pid as number, stop };
 }

@@ -54,12 +54,24 @@ export function overridesFor(servers: Readonly<Record<string, ServerInfo>>, ca: 
   return { ...env, ...change };
 }
 
+export interface WorkspaceOptions {
+  /** A project copy to work in. @default - a new one in the temporary folder */
+  readonly dir?: string;
+  /** The day expiry is judged against; null for the system clock. @default - 2026-06-15, so the example's entries stay as they are */
+  readonly now?: string | null;
+}
+
 export class Workspace {
   readonly dir: string;
+  private readonly now: string | null;
   private readonly stacks = new Map<string, StackDir>();
 
-  constructor(private readonly context: E2eContext) {
-    this.dir = projectCopy('e2e-project-');
+  constructor(
+    private readonly context: Pick<E2eContext, 'terraform' | 'certs' | 'servers' | 'pluginCache'>,
+    options: WorkspaceOptions = {},
+  ) {
+    this.dir = options.dir ?? projectCopy('e2e-project-');
+    this.now = options.now === undefined ? NOW : options.now;
   }
 
   /** Terraform's (and the audit's) environment: the master password where the providers read it (never on a command line). */
@@ -85,7 +97,10 @@ export class Workspace {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
       cwd: this.dir,
       encoding: 'utf8',
-      env: { ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca, change), CDKTF_OUTDIR: path.join(this.dir, 'cdktf.out'), RDS_IAM_NOW: NOW },
+      env: {
+        ...process.env, ...overridesFor(this.context.servers, this.context.certs.ca, change), CDKTF_OUTDIR: path.join(this.dir, 'cdktf.out'),
+        ...(this.now === null ? {} : { RDS_IAM_NOW: this.now }),
+      },
     });
     if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}${result.stdout}`);
   }
@@ -100,7 +115,7 @@ export class Workspace {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/audit/main.ts', ...args, '--json'], {
       cwd: this.dir,
       encoding: 'utf8',
-      env: { ...this.terraformEnv(master), ...overridesFor(this.context.servers, this.context.certs.ca), RDS_IAM_NOW: NOW },
+      env: { ...this.terraformEnv(master), ...overridesFor(this.context.servers, this.context.certs.ca), ...(this.now === null ? {} : { RDS_IAM_NOW: this.now }) },
     });
     let report: AuditReport;
     try {

@@ -21,6 +21,8 @@ export interface SandboxPrincipal {
   /** The role the session is of (`AWSReservedSSO_<set>_<id>`, or the service's role). */
   readonly role: string;
   readonly session: string;
+  /** The account STS names as the caller's (the first of its databases'). */
+  readonly account: string;
   /** Session tags: `aws:PrincipalTag/<key>` in policies. */
   readonly tags: Readonly<Record<string, string>>;
   /** The identity policies in force, with every Terraform reference resolved. */

@@ -6,9 +6,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** What an app or script of this project needs to run from another folder. */
 const PROJECT_ENTRIES = ['main.ts', 'config.ts', 'users.ts', 'services.ts', 'cdktf.json', 'lib', 'stacks', 'modules', 'cli', 'tools', '.gen', 'tsconfig.json', 'package.json'];
 
-/** A throwaway copy of the project in a temporary folder, sharing this one's node_modules. */
-export function projectCopy(prefix = 'rds-iam-access-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** A throwaway copy of the project in a new folder under `parent`, sharing this one's node_modules. */
+export function projectCopy(prefix = 'rds-iam-access-', parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, prefix));
   for (const entry of PROJECT_ENTRIES) {
     fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }

@@ -1,5 +1,5 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { CheckerState, checkLogin, Login, verdictLine } from '../../../tools/sandbox/checker';
+import { CheckerState, checkLogin, Login, SandboxPrincipal, verdictLine } from '../../../tools/sandbox/checker';
 import { signToken } from '../../../tools/sandbox/token';
 
 // The permission set's policy as the identity-center stack writes it, references resolved.
@@ -7,9 +7,10 @@ const permissionSet = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 'rds-db:connect', Resource: ['arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ORDERS/${aws:PrincipalTag/username}'] }],
 };
-const sso = (username: string | undefined) => ({
+const sso = (username: string | undefined): SandboxPrincipal => ({
   role: 'AWSReservedSSO_DatabaseAccess_0123456789abcdef',
   session: username ?? 'untagged',
+  account: '123456789012',
   tags: username === undefined ? {} : { username },
   policies: [{ name: 'DatabaseAccess', document: permissionSet }],
 });

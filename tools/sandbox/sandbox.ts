@@ -1,0 +1,380 @@
+/**
+ * The local RDS IAM sandbox: PostgreSQL and MariaDB servers that authenticate IAM database
+ * users the way RDS does (a signed token, checked by tools/sandbox/checker.ts), the users
+ * stacks applied to them, and an AWS profile per person and service whose key the checker
+ * knows. Everything lives in one folder (`sandboxDir`); `stopSandbox` removes it.
+ */
+import { spawn } from 'child_process';
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DEFAULT_ATTRIBUTE_KEY } from '../../lib/iam/policy';
+import * as mysql from 'mysql2/promise';
+import { AppConfig, engineFamily, isAurora, needsDefaultRole, roleNameOf, SERVICE_ROLE_PREFIX } from '../../lib/model/types';
+import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
+import { interpolate } from '../../lib/terraform/interpolate';
+import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
+import { validateInputs } from '../../lib/validation/inputs';
+import { projectCopy } from '../shared/project-copy';
+import {
+  buildAuthenticationPlugin, buildPamHook, Certificates, ensureEngines, makeCertificates, RunningServer, ServerInfo, startMariadb, startPostgres,
+} from '../e2e/servers';
+import { findTerraform, providersMissing } from '../e2e/terraform';
+import { Workspace } from '../e2e/workspace';
+import { CheckerState, SandboxDatabase, SandboxPrincipal } from './checker';
+import { CHECKER_FILES } from './checker-daemon';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** Where PAM looks for services: the only place, so the sandbox needs root to add its own. */
+const PAM_DIR = '/etc/pam.d';
+/** Names the sandbox's folder instead of the default one per checkout. */
+export const SANDBOX_DIR_ENV = 'RDS_IAM_SANDBOX_DIR';
+
+/** What `npm run sandbox` keeps about a running sandbox, in `<dir>/sandbox.json`. */
+export interface SandboxState {
+  /** Short id in the PAM service names, so two sandboxes on one machine never share one. */
+  readonly id: string;
+  /** The checkout whose config.ts, users.ts and services.ts the sandbox applies. */
+  readonly source: string;
+  /** The project copy Terraform works in (its own state files, never the checkout's). */
+  readonly project: string;
+  readonly terraform: string;
+  readonly pluginCache: string;
+  readonly certs: Certificates;
+  readonly servers: Readonly<Record<string, ServerInfo>>;
+  readonly databases: Readonly<Record<string, SandboxDatabase>>;
+  /** What `stop` ends, with the signal that ends each. */
+  readonly processes: readonly { readonly what: string; readonly pid: number; readonly signal: NodeJS.Signals }[];
+  readonly pamServices: readonly string[];
+  readonly stsPort: number;
+}
+
+/** A person or service the sandbox made a profile for, and where they may connect. */
+export interface SandboxIdentity {
+  readonly name: string;
+  readonly kind: 'person' | 'service';
+  readonly profile: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly databases: readonly string[];
+}
+
+/** The files a user points their shell at, and who may do what. */
+export interface SandboxSummary {
+  readonly dir: string;
+  /** `source` it: AWS_CONFIG_FILE, RDS_IAM_OUTPUTS and RDS_IAM_CA_BUNDLE for `npm run connect`. */
+  readonly envFile: string;
+  readonly identities: readonly SandboxIdentity[];
+  readonly state: SandboxState;
+}
+
+export const SANDBOX_FILES = { state: 'sandbox.json', awsConfig: 'aws-config', outputs: 'outputs.json', env: 'env', identities: 'identities.json' } as const;
+
+/** `RDS_IAM_SANDBOX_DIR`, else one folder per checkout under the temporary folder. */
+export function sandboxDir(env: NodeJS.ProcessEnv = process.env, source: string = ROOT): string {
+  return env[SANDBOX_DIR_ENV] || path.join(os.tmpdir(), `rds-iam-sandbox-${createHash('sha256').update(source).digest('hex').slice(0, 8)}`);
+}
+
+function readState(dir: string): SandboxState | undefined {
+  const file = path.join(dir, SANDBOX_FILES.state);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The running sandbox in `dir`, or undefined when there is none (or a part of it has died). */
+export function runningSandbox(dir: string): SandboxState | undefined {
+  const state = readState(dir);
+  return state && state.processes.every((p) => alive(p.pid)) ? state : undefined;
+}
+
+/** Writes a file the daemon or a client may be reading: never half-written. */
+function writeAtomically(file: string, content: string): void {
+  fs.writeFileSync(`${file}.new`, content, { mode: 0o600 });
+  fs.renameSync(`${file}.new`, file);
+}
+
+const loadConfig = (project: string): AppConfig => (require(path.join(project, 'config.ts')) as { config: AppConfig }).config;
+
+/**
+ * Starts the sandbox for the checkout `source` (servers, checker, first apply), or, when one is
+ * running, applies `source`'s users.ts and services.ts again. Returns why it cannot run
+ * instead, in one line, when Terraform, a provider, the servers or the rights it needs are missing.
+ */
+export async function startSandbox(dir: string, source: string, log: (line: string) => void): Promise<{ skipped: string } | { summary: SandboxSummary }> {
+  if (runningSandbox(dir)) return { summary: await applySandbox(dir, log) };
+  stopSandbox(dir);
+  const config = loadConfig(source);
+  const targets = Object.entries(config.databases).map(([key, db]) => ({ key, db, family: engineFamily(db.engine) }));
+  const terraform = findTerraform();
+  if (!terraform) return { skipped: 'no terraform or tofu on PATH (install Terraform >= 1.10 or OpenTofu >= 1.11)' };
+  const unsupported = targets.some((t) => t.family === 'postgres') ? pamUnavailable() : undefined;
+  if (unsupported) return { skipped: unsupported };
+  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+  // The servers run as their own users and must reach their folders inside.
+  fs.chmodSync(dir, 0o711);
+  const id = createHash('sha256').update(dir).digest('hex').slice(0, 8);
+  const pluginCache = path.join(dir, 'plugin-cache');
+  fs.mkdirSync(pluginCache, { recursive: true });
+  const missing = (await providersMissing(terraform, path.join(dir, 'provider-probe'), { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache })) ?? ensureEngines(log);
+  if (missing) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { skipped: missing };
+  }
+  const processes: { what: string; pid: number; signal: NodeJS.Signals }[] = [];
+  const pamServices: string[] = [];
+  const servers: Record<string, RunningServer> = {};
+  const save = (extra: Partial<SandboxState>) => {
+    const before = readState(dir) ?? { project: '', certs: {} as Certificates, databases: {}, stsPort: 0 };
+    const state: SandboxState = { ...before, id, source, terraform, pluginCache, servers, processes, pamServices, ...extra };
+    writeAtomically(path.join(dir, SANDBOX_FILES.state), JSON.stringify(state, null, 2));
+  };
+  try {
+    save({});
+    const certs = makeCertificates(path.join(dir, 'tls'));
+    const socket = path.join(dir, CHECKER_FILES.socket);
+    const databases: Record<string, SandboxDatabase> = {};
+    for (const { key, db } of targets) {
+      const environment = config.environments[db.environment];
+      // What RDS would have assigned: the ids the policies' references resolve to.
+      const resourceId = `${isAurora(db.engine) ? 'cluster' : 'db'}-${randomBytes(16).toString('hex').slice(0, 26).toUpperCase()}`;
+      databases[key] = { host: '127.0.0.1', port: 0, region: environment.region, account: environment.account, resourceId };
+    }
+    writeAtomically(path.join(dir, CHECKER_FILES.state), JSON.stringify({ databases, principals: {}, keys: {} } satisfies CheckerState));
+    const stsPort = await startChecker(dir, processes);
+    save({ certs, stsPort });
+
+    const hook = targets.some((t) => t.family === 'postgres') ? buildPamHook(path.join(dir, 'pam-iam-hook')) : '';
+    const pluginDir = targets.some((t) => t.family === 'mysql') ? buildAuthenticationPlugin(path.join(dir, 'plugin')) : '';
+    const password = randomBytes(18).toString('base64url');
+    for (const { key, db, family } of targets) {
+      const serverDir = path.join(dir, `${family === 'postgres' ? 'postgres' : 'mariadb'}-${key}`);
+      let server: RunningServer;
+      if (family === 'postgres') {
+        const service = `rds-iam-sandbox-${id}-${key}`;
+        installPamService(service, `auth required pam_exec.so expose_authtok quiet ${hook} ${socket} ${key} tls`, pamServices);
+        // No expose_authtok: over plain TCP the token is never asked for, only refused.
+        installPamService(`${service}-plain`, `auth required pam_exec.so quiet ${hook} ${socket} ${key} tcp`, pamServices);
+        save({});
+        server = await startPostgres(serverDir, certs, [db.databaseName], password, service);
+        processes.push({ what: `PostgreSQL for ${key}`, pid: server.pid, signal: 'SIGQUIT' });
+      } else {
+        server = await startMariadb(serverDir, certs, [db.databaseName], password, pluginDir, { socket, database: key });
+        processes.push({ what: `MariaDB for ${key}`, pid: server.pid, signal: 'SIGKILL' });
+      }
+      servers[key] = server;
+      databases[key] = { ...databases[key], host: server.host, port: server.port };
+      save({ databases });
+    }
+    const project = projectCopy('project-', dir);
+    fs.copyFileSync(path.join(source, 'config.ts'), path.join(project, 'config.ts'));
+    save({ project });
+    return { summary: await applySandbox(dir, log) };
+  } catch (error) {
+    stopSandbox(dir);
+    throw error;
+  }
+}
+
+/** Why PostgreSQL's logins cannot go through the sandbox's PAM services here, or undefined when they can. */
+export function pamUnavailable(): string | undefined {
+  try {
+    fs.accessSync(PAM_DIR, fs.constants.W_OK);
+    return undefined;
+  } catch {
+    return `PostgreSQL checks tokens through PAM, whose services live in ${PAM_DIR}: run the sandbox as root (e.g. sudo npm run sandbox)`;
+  }
+}
+
+function installPamService(name: string, auth: string, installed: string[]): void {
+  const file = path.join(PAM_DIR, name);
+  fs.writeFileSync(file, `# rds-iam-access sandbox; removed by npm run sandbox -- stop\n${auth}\naccount required pam_permit.so\n`);
+  installed.push(file);
+}
+
+/** Starts the checker daemon in the background; resolves with its STS port once it listens. */
+async function startChecker(dir: string, processes: { what: string; pid: number; signal: NodeJS.Signals }[]): Promise<number> {
+  const out = fs.openSync(path.join(dir, 'checker.out'), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'checker-daemon.ts'), dir], {
+    cwd: ROOT, detached: true, stdio: ['ignore', out, out],
+  });
+  child.unref();
+  fs.closeSync(out);
+  processes.push({ what: 'token checker', pid: child.pid as number, signal: 'SIGTERM' });
+  const portFile = path.join(dir, CHECKER_FILES.stsPort);
+  for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    if (fs.existsSync(portFile) && fs.existsSync(path.join(dir, CHECKER_FILES.socket))) return Number(fs.readFileSync(portFile, 'utf8'));
+    if (child.exitCode !== null) break;
+  }
+  throw new Error(`the token checker did not start:\n${fs.readFileSync(path.join(dir, 'checker.out'), 'utf8').slice(-2000)}`);
+}
+
+/**
+ * Applies the checkout's users.ts and services.ts to the running sandbox: synthesizes, runs
+ * `terraform apply` on each users stack, then gives the checker the policies as synthesized
+ * and a key per person and service (kept across applies; a removed one's key is forgotten).
+ */
+export async function applySandbox(dir: string, log: (line: string) => void): Promise<SandboxSummary> {
+  const state = readState(dir);
+  if (!state) throw new Error(`no sandbox in ${dir}: run npm run sandbox`);
+  for (const file of ['users.ts', 'services.ts']) {
+    const from = path.join(state.source, file);
+    if (fs.existsSync(from)) fs.copyFileSync(from, path.join(state.project, file));
+    else fs.rmSync(path.join(state.project, file), { force: true });
+  }
+  const workspace = new Workspace(state, { dir: state.project, now: null });
+  workspace.synth();
+  const keys = Object.keys(state.databases);
+  const runs = await Promise.all(keys.map((key) => workspace.stack(key).apply()));
+  runs.forEach((run, i) => {
+    if (run.status !== 0) throw new Error(`terraform apply of users-${keys[i]} failed:\n${run.stderr}${run.stdout}`);
+  });
+  const config = loadConfig(state.project);
+  for (const key of keys) {
+    if (state.servers[key].engine === 'mariadb' && !needsDefaultRole(config.databases[key].engine)) await activateGrantedRoles(state.servers[key]);
+  }
+  log(`applied users.ts and services.ts to ${keys.join(', ')}`);
+
+  const inputs = validateInputs({ config, users: readUsersFile(state.project), services: readServicesFile(state.project), now: new Date() });
+  const stacks = readSynthesizedStacks(path.join(state.project, 'cdktf.out'));
+  const resolve = (text: string) => JSON.parse(interpolate(text, (reference) => {
+    const key = /cross-stack-reference-input-database-(.+?)\.outputs\./.exec(reference)?.[1];
+    if (!key || !state.databases[key]) throw new Error(`the sandbox cannot resolve ${reference}`);
+    return state.databases[key].resourceId;
+  })) as unknown;
+  const accountOf = (key: string) => state.databases[key].account;
+
+  const previous = readIdentities(dir);
+  const identities: SandboxIdentity[] = [];
+  const principals: Record<string, SandboxPrincipal> = {};
+  const permissionSet = permissionSetPolicies(stacks, resolve);
+  const tagKey = config.identityCenter?.attributeKey ?? DEFAULT_ATTRIBUTE_KEY;
+  for (const person of inputs.validated.active) {
+    const databases = [...person.access.keys()];
+    principals[person.username] = {
+      role: `AWSReservedSSO_${permissionSet.name}_${createHash('sha256').update(permissionSet.name).digest('hex').slice(0, 16)}`,
+      session: person.username, account: accountOf(databases[0]), tags: { [tagKey]: person.username }, policies: permissionSet.policies,
+    };
+    identities.push(identity(previous, person.username, 'person', databases));
+  }
+  for (const service of inputs.services) {
+    const databases = [...service.access.keys()];
+    const role = 'arn' in service.role ? roleNameOf(service.role.arn) : `${SERVICE_ROLE_PREFIX}${service.name}`;
+    const policy = Object.values(stacks[`services-${service.environmentKey}`]?.resource?.aws_iam_policy ?? {}).find((p) => p.name === `${SERVICE_ROLE_PREFIX}${service.name}-connect`);
+    principals[service.name] = {
+      role, session: 'sandbox', account: accountOf(databases[0]), tags: {},
+      policies: policy ? [{ name: String(policy.name), document: resolve(String(policy.policy)) }] : [],
+    };
+    identities.push(identity(previous, service.name, 'service', databases));
+  }
+  const checker: CheckerState = {
+    databases: state.databases,
+    principals,
+    keys: Object.fromEntries(identities.map((i) => [i.accessKeyId, { secretAccessKey: i.secretAccessKey, principal: i.name }])),
+  };
+  writeAtomically(path.join(dir, CHECKER_FILES.state), JSON.stringify(checker));
+  writeAtomically(path.join(dir, SANDBOX_FILES.identities), JSON.stringify(identities, null, 2));
+  return { dir, envFile: writeClientFiles(dir, state, config, identities), identities, state };
+}
+
+/**
+ * MySQL 8 (RDS for MySQL, Aurora MySQL) activates every granted role at login; MariaDB, which
+ * stands in for it here, activates only a default role. So each IAM user's granted tier role
+ * becomes its default role, as the users stack itself does for RDS for MariaDB.
+ */
+async function activateGrantedRoles(server: ServerInfo): Promise<void> {
+  const connection = await mysql.createConnection({ socketPath: server.socket, user: server.superuser, password: server.masterPassword });
+  try {
+    const [rows] = await connection.query(
+      "SELECT m.User AS user, m.Host AS host, m.Role AS role FROM mysql.roles_mapping m JOIN mysql.user u ON u.User = m.User AND u.Host = m.Host WHERE u.plugin = 'AWSAuthenticationPlugin'",
+    );
+    for (const { user, host, role } of rows as { user: string; host: string; role: string }[]) {
+      await connection.query('SET DEFAULT ROLE ? FOR ?@?', [role, user, host]);
+    }
+  } finally {
+    await connection.end();
+  }
+}
+
+function readIdentities(dir: string): readonly SandboxIdentity[] {
+  const file = path.join(dir, SANDBOX_FILES.identities);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxIdentity[]) : [];
+}
+
+/** The identity's key from the last apply, else a new one shaped like AWS's (AKIA + 16, secret of 40). */
+function identity(previous: readonly SandboxIdentity[], name: string, kind: SandboxIdentity['kind'], databases: string[]): SandboxIdentity {
+  const kept = previous.find((p) => p.name === name && p.kind === kind);
+  const base32 = (n: number) => [...randomBytes(n)].map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
+  return {
+    name, kind, profile: `sandbox-${name}`, databases,
+    accessKeyId: kept?.accessKeyId ?? `AKIA${base32(16)}`,
+    secretAccessKey: kept?.secretAccessKey ?? randomBytes(30).toString('base64'),
+  };
+}
+
+/** The permission set's name and its policies as synthesized: inline, or customer-managed in each account. */
+function permissionSetPolicies(stacks: Readonly<Record<string, StackJson>>, resolve: (text: string) => unknown): { name: string; policies: SandboxPrincipal['policies'] } {
+  const ic = stacks['identity-center']?.resource ?? {};
+  const name = String(Object.values(ic.aws_ssoadmin_permission_set ?? {})[0]?.name ?? 'DatabaseAccess');
+  const inline = Object.values(ic.aws_ssoadmin_permission_set_inline_policy ?? {}).map((p) => ({ name, document: resolve(String(p.inline_policy)) }));
+  const customerManaged = Object.entries(stacks)
+    .filter(([id]) => id.startsWith('connect-policy-'))
+    .flatMap(([id, stack]) => Object.values(stack.resource?.aws_iam_policy ?? {}).map((p) => ({ name: `${id}/${String(p.name)}`, document: resolve(String(p.policy)) })));
+  return { name, policies: [...inline, ...customerManaged] };
+}
+
+/** The AWS config with each profile, the outputs `npm run connect` reads, and the env file naming both. */
+function writeClientFiles(dir: string, state: SandboxState, config: AppConfig, identities: readonly SandboxIdentity[]): string {
+  const awsConfig = path.join(dir, SANDBOX_FILES.awsConfig);
+  writeAtomically(awsConfig, identities.map((i) => [
+    `[profile ${i.profile}]`,
+    `aws_access_key_id = ${i.accessKeyId}`,
+    `aws_secret_access_key = ${i.secretAccessKey}`,
+    `region = ${state.databases[i.databases[0]].region}`,
+    // Only STS is called (by connect, to learn the user name); the sandbox answers it.
+    `endpoint_url = http://127.0.0.1:${state.stsPort}`,
+    '',
+  ].join('\n')).join('\n'));
+  const outputs = Object.fromEntries(Object.entries(state.databases).map(([key, db]) => [`database-${key}`, {
+    endpoint: db.host, port: db.port, resource_id: db.resourceId,
+    ...(isAurora(config.databases[key].engine) ? { reader_endpoint: db.host } : {}),
+  }]));
+  writeAtomically(path.join(dir, SANDBOX_FILES.outputs), JSON.stringify(outputs, null, 2));
+  const envFile = path.join(dir, SANDBOX_FILES.env);
+  writeAtomically(envFile, [
+    `export AWS_CONFIG_FILE='${awsConfig}'`,
+    `export RDS_IAM_OUTPUTS='${path.join(dir, SANDBOX_FILES.outputs)}'`,
+    `export RDS_IAM_CA_BUNDLE='${state.certs.ca}'`,
+    '',
+  ].join('\n'));
+  return envFile;
+}
+
+/** Stops everything the sandbox in `dir` started and removes the folder; false when there was none. */
+export function stopSandbox(dir: string): boolean {
+  const state = readState(dir);
+  for (const { pid, signal } of state?.processes ?? []) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+  const until = Date.now() + 15_000;
+  for (const { pid } of state?.processes ?? []) {
+    while (alive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  for (const file of state?.pamServices ?? []) fs.rmSync(file, { force: true });
+  const existed = fs.existsSync(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return existed && state !== undefined;
+}

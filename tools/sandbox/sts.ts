@@ -1,0 +1,94 @@
+/**
+ * The one STS call `npm run connect` makes, emulated: `GetCallerIdentity`, answered with the
+ * session ARN of the principal whose sandbox key signed the request (verified with the same
+ * SigV4 library as tokens). Its session name is what connect takes as the user name, as with
+ * a real Identity Center session.
+ */
+import { timingSafeEqual } from 'crypto';
+import * as http from 'http';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { CheckerState, principalArn } from './checker';
+
+export interface StsRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+export interface StsResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** How far a request's `x-amz-date` may be from the checker's clock, as AWS allows. */
+const SKEW_MS = 15 * 60_000;
+const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/sts\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+
+const xml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function error(status: number, code: string, message: string): StsResponse {
+  return {
+    status,
+    body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>sandbox</RequestId></ErrorResponse>`,
+  };
+}
+
+/** Answers one request: the caller's identity, or the error AWS would give. */
+export async function handleSts(request: StsRequest, state: CheckerState, now: Date): Promise<StsResponse> {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(',') : value;
+  };
+  if (request.method !== 'POST' || new URLSearchParams(request.body).get('Action') !== 'GetCallerIdentity') {
+    return error(400, 'InvalidAction', 'The sandbox emulates GetCallerIdentity only');
+  }
+  const auth = AUTHORIZATION.exec(header('authorization') ?? '');
+  if (!auth) return error(403, 'MissingAuthenticationToken', 'Request is not signed with AWS4-HMAC-SHA256 for sts');
+  const [, accessKeyId, day, region, signedHeaders, signature] = auth;
+  const key = Object.prototype.hasOwnProperty.call(state.keys, accessKeyId) ? state.keys[accessKeyId] : undefined;
+  const principal = key ? state.principals[key.principal] : undefined;
+  if (!key || !principal) return error(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
+  const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(header('x-amz-date') ?? '');
+  const signedAt = amzDate ? new Date(`${amzDate[1]}-${amzDate[2]}-${amzDate[3]}T${amzDate[4]}:${amzDate[5]}:${amzDate[6]}Z`) : undefined;
+  if (!signedAt || !amzDate![0].startsWith(day) || Math.abs(signedAt.getTime() - now.getTime()) > SKEW_MS) {
+    return error(403, 'SignatureDoesNotMatch', 'Signature expired or x-amz-date missing');
+  }
+  const names = signedHeaders.split(';');
+  const headers: Record<string, string> = {};
+  for (const name of names) headers[name] = header(name) ?? '';
+  const [hostname, port] = (headers.host ?? '').split(':');
+  const signer = new SignatureV4({ service: 'sts', region, credentials: { accessKeyId, secretAccessKey: key.secretAccessKey }, sha256: Sha256 });
+  const signed = await signer.sign(
+    { method: request.method, protocol: 'http:', hostname, ...(port ? { port: Number(port) } : {}), path: request.path, query: {}, headers, body: request.body },
+    { signingDate: signedAt, signingRegion: region },
+  );
+  const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
+  if (expected.length !== 64 || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
+    return error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
+  }
+  const arn = principalArn(principal, principal.account);
+  return {
+    status: 200,
+    body:
+      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+      `<Arn>${xml(arn)}</Arn><UserId>${xml(`${accessKeyId}:${principal.session}`)}</UserId><Account>${principal.account}</Account>` +
+      '</GetCallerIdentityResult><ResponseMetadata><RequestId>sandbox</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+  };
+}
+
+/** An HTTP server answering STS requests with `handleSts`, reading the state afresh for each. */
+export function stsServer(state: () => CheckerState, clock: () => Date): http.Server {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request = { method: req.method ?? '', path: (req.url ?? '/').split('?')[0], headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      handleSts(request, state(), clock()).then(
+        (answer) => res.writeHead(answer.status, { 'content-type': 'text/xml' }).end(answer.body),
+        (failure: Error) => res.writeHead(500, { 'content-type': 'text/xml' }).end(error(500, 'InternalFailure', failure.message).body),
+      );
+    });
+  });
+}

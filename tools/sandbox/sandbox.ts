@@ -81,19 +81,25 @@ function readState(dir: string): SandboxState | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState) : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether the process runs: a zombie (exited, not yet reaped by its parent) does not. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // Linux: the state follows the parenthesised command name.
+    return !/\)\s+Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
 /** The running sandbox in `dir`, or undefined when there is none (or a part of it has died). */
 export function runningSandbox(dir: string): SandboxState | undefined {
   const state = readState(dir);
-  return state && state.processes.every((p) => alive(p.pid)) ? state : undefined;
+  return state && state.processes.every((p) => processAlive(p.pid)) ? state : undefined;
 }
 
 /** Writes a file the daemon or a client may be reading: never half-written. */
@@ -370,8 +376,8 @@ export function stopSandbox(dir: string): boolean {
   }
   const until = Date.now() + 15_000;
   for (const { pid } of state?.processes ?? []) {
-    while (alive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (processAlive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   for (const file of state?.pamServices ?? []) fs.rmSync(file, { force: true });
   const existed = fs.existsSync(dir);

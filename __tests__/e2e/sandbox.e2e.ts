@@ -1,10 +1,9 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as mysql from 'mysql2/promise';
 import * as path from 'path';
-import { Client } from 'pg';
 import { projectCopy } from '../../tools/shared/project-copy';
 import { pamUnavailable, processAlive, SandboxSummary, startSandbox, stopSandbox } from '../../tools/sandbox/sandbox';
+import { login as sandboxLogin, LoginOutcome } from '../../tools/sandbox/login';
 import { signToken } from '../../tools/sandbox/token';
 import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 import { pgAdmin, mysqlAdmin } from '../fixtures/engines';
@@ -18,9 +17,6 @@ import { pgAdmin, mysqlAdmin } from '../fixtures/engines';
 const ROOT = path.resolve(__dirname, '..', '..');
 const unavailable = pamUnavailable();
 if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable}\n`);
-
-/** A login's outcome: the rows' first value, or the server's refusal. */
-type Outcome = { value: unknown } | { refused: string };
 
 (unavailable ? describe.skip : describe)('the sandbox: real tokens, checked as RDS checks them', () => {
   // The checkout a user would run it in; its users.ts is edited below.
@@ -78,34 +74,9 @@ type Outcome = { value: unknown } | { refused: string };
     return signToken({ host, port, dbUser, region, signedAt }, identity(who));
   }
 
-  /** Logs in as `user` with `password` (over verified TLS unless `tls` is false); the session's user or the refusal. */
-  async function login(key: string, user: string, password: string, tls = true): Promise<Outcome> {
-    const { host, port } = database(key);
-    const ca = fs.readFileSync(sandbox.state.certs.ca, 'utf8');
-    const dbname = server(key).databases[0];
-    try {
-      if (server(key).engine === 'postgres') {
-        const client = new Client({ host, port, user, password, database: dbname, ssl: tls ? { ca } : false });
-        try {
-          await client.connect();
-          return { value: (await client.query('SELECT session_user AS who')).rows[0].who };
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      }
-      const connection = await mysql.createConnection({
-        host, port, user, database: dbname, ...(tls ? { ssl: { ca } } : {}),
-        // What --enable-cleartext-plugin does: the token as the password, in the clear (inside TLS when there is TLS).
-        authPlugins: { mysql_clear_password: () => () => Buffer.from(`${password}\0`) },
-      });
-      try {
-        return { value: ((await connection.query('SELECT CURRENT_USER() AS who'))[0] as { who: string }[])[0].who };
-      } finally {
-        await connection.end();
-      }
-    } catch (error) {
-      return { refused: (error as Error).message };
-    }
+  /** Logs in as `user` with `password` over verified TLS (plain TCP when `tls` is false). */
+  function login(key: string, user: string, password: string, tls = true): Promise<LoginOutcome> {
+    return sandboxLogin({ server: server(key), user, password, ...(tls ? { ca: fs.readFileSync(sandbox.state.certs.ca, 'utf8') } : {}) });
   }
 
   test('npm run connect as each person and service opens a session as them on every database they are granted, TLS verified against the sandbox CA', async () => {

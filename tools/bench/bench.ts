@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { resourceInstances } from '../terraform/terraform-json';
 import type { EngineResult } from './real-engines';
+import type { LoginResult } from './sandbox-logins';
 import { scratchFolders } from '../shared/scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -129,7 +130,7 @@ function main(): void {
     rows.push({ what: `Left in ${scratch.join(' or ')} by ${2 * (RUNS + 1)} test runs`, measured: leftInTmp.length === 0 ? 'nothing' : leftInTmp.join(', '), target: 'nothing', pass: leftInTmp.length === 0 });
 
     // Real engines: Terraform applies and re-plans people on local PostgreSQL and MariaDB.
-    if (process.env.BENCH_ENGINES !== '0') rows.push(...realEngineRows(node));
+    if (process.env.BENCH_ENGINES !== '0') rows.push(...realEngineRows(node), ...sandboxLoginRows(node));
   } finally {
     tmp.removeAll();
   }
@@ -152,6 +153,25 @@ function realEngineRows(node: string): Row[] {
       target: 're-plan < 10 s',
       pass: result.replanSeconds! < 10,
     };
+  });
+}
+
+/** Login latency in the sandbox: an IAM login against a password login on the same server, pair by pair. */
+function sandboxLoginRows(node: string): Row[] {
+  const run = spawnSync(node, ['--import', 'tsx', 'tools/bench/sandbox-logins.ts'], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`sandbox login bench failed:\n${run.stderr}`);
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  return run.stdout.trim().split('\n').filter(Boolean).flatMap((line): Row[] => {
+    const result = JSON.parse(line) as Partial<LoginResult> & { skipped?: string };
+    if (result.skipped) return [{ what: 'Sandbox logins', measured: 'skipped', target: result.skipped }];
+    const name = result.engine === 'postgres' ? 'PostgreSQL (PAM)' : 'MariaDB (plugin)';
+    const iam = result.iamMs!;
+    const password = result.passwordMs!;
+    return [
+      { what: `Sandbox login on ${name}, IAM token (signed, checked, TLS session, one query), ${iam.length} logins`, measured: spread(iam, ms), target: '' },
+      { what: '… the master\'s password login, same server, alternating', measured: spread(password, ms), target: '' },
+      { what: '… IAM ÷ password, pair by pair', measured: spread(iam.map((v, i) => v / password[i]), times), target: '' },
+    ];
   });
 }
 

@@ -1,7 +1,7 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { simulateConnect } from '../../tools/shared/iam-simulation';
 import { fleet } from '../fixtures/fleet';
 import { resourcesOfType, synthApp } from '../fixtures/synth';
-import { interpolate } from '../../lib/terraform/interpolate';
+import { withResourceIds } from '../../lib/terraform/interpolate';
 
 /**
  * Proof, not snapshots: the permission set policy exactly as synthesized, its Terraform
@@ -22,12 +22,7 @@ function deployedPolicy(keepEscape = false): object {
   const [resource] = Object.values(resourcesOfType(json, 'aws_ssoadmin_permission_set_inline_policy'));
   // keepEscape: what IAM would get if `$${` were escaped twice (the Fn.jsonencode trap).
   const source = keepEscape ? (resource.inline_policy as string).split('$${').join('$$${') : (resource.inline_policy as string);
-  const text = interpolate(source, (reference) => {
-    const key = /cross-stack-reference-input-database-([a-z0-9-]+)\./.exec(reference)?.[1];
-    if (!key || !RESOURCE_IDS[key]) throw new Error(`unexpected reference in the policy: ${reference}`);
-    return RESOURCE_IDS[key];
-  });
-  return JSON.parse(text);
+  return JSON.parse(withResourceIds(source, RESOURCE_IDS));
 }
 
 interface Target {
@@ -45,22 +40,13 @@ const inScope: Target[] = Object.entries(RESOURCE_IDS).map(([key, resourceId]) =
 const outOfScope: Target = { name: 'other', region: 'eu-west-1', account: '123456789012', resourceId: 'db-OTHERAAAAAAAAAAAAAAAAAAAAA' };
 
 async function connect(policy: object, tag: string | undefined, dbUser: string, target: Target): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: `arn:aws:sts::${target.account}:assumed-role/AWSReservedSSO_DatabaseAccess_0123456789abcdef/${tag ?? 'someone'}`,
-        action: 'rds-db:connect',
-        resource: { resource: `arn:aws:rds-db:${target.region}:${target.account}:dbuser:${target.resourceId}/${dbUser}`, accountId: target.account },
-        contextVariables: tag === undefined ? {} : { 'aws:PrincipalTag/username': tag },
-      },
-      identityPolicies: [{ name: 'DatabaseAccess', policy }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType !== 'single') throw new Error(`simulation failed: ${JSON.stringify(result).slice(0, 500)}`);
-  return result.overallResult;
+  return simulateConnect({
+    principalArn: `arn:aws:sts::${target.account}:assumed-role/AWSReservedSSO_DatabaseAccess_0123456789abcdef/${tag ?? 'someone'}`,
+    account: target.account,
+    resource: `arn:aws:rds-db:${target.region}:${target.account}:dbuser:${target.resourceId}/${dbUser}`,
+    tags: tag === undefined ? {} : { username: tag },
+    policies: [{ name: 'DatabaseAccess', document: policy }],
+  });
 }
 
 describe('permission set policy, simulated', () => {

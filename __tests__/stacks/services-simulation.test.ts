@@ -1,7 +1,7 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { simulateConnect } from '../../tools/shared/iam-simulation';
 import { fleet, people, services } from '../fixtures/fleet';
 import { resourcesOfType, synthApp } from '../fixtures/synth';
-import { interpolate } from '../../lib/terraform/interpolate';
+import { withResourceIds } from '../../lib/terraform/interpolate';
 
 /**
  * Proof, not snapshots: each service's connect policy exactly as synthesized, its Terraform
@@ -21,11 +21,7 @@ const RESOURCE_IDS: Record<string, string> = {
 function servicePolicy(stack: string, service: string): object {
   const json = synthApp({ config: fleet, users: people, services })[stack];
   const resource = Object.values(resourcesOfType(json, 'aws_iam_policy')).find((p) => p.name === `rds-iam-${service}-connect`)!;
-  return JSON.parse(interpolate(resource.policy as string, (reference) => {
-    const key = /cross-stack-reference-input-database-([a-z0-9-]+)\./.exec(reference)?.[1];
-    if (!key || !RESOURCE_IDS[key]) throw new Error(`unexpected reference in the policy: ${reference}`);
-    return RESOURCE_IDS[key];
-  }));
+  return JSON.parse(withResourceIds(resource.policy as string, RESOURCE_IDS));
 }
 
 /** Whether the role, holding `policy`, may connect as `dbUser` to database `key` (or to `resourceId` in `account`). */
@@ -34,22 +30,13 @@ async function connect(policy: object, dbUser: string, target: { key?: string; r
   const env = fleet.environments[fleet.databases[key].environment];
   const account = target.account ?? env.account;
   const resourceId = target.resourceId ?? RESOURCE_IDS[key];
-  const result = await runSimulation(
-    {
-      request: {
-        principal: `arn:aws:sts::${account}:assumed-role/rds-iam-reports-api/task`,
-        action: 'rds-db:connect',
-        resource: { resource: `arn:aws:rds-db:${env.region}:${account}:dbuser:${resourceId}/${dbUser}`, accountId: account },
-        contextVariables: {},
-      },
-      identityPolicies: [{ name: 'connect', policy }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType !== 'single') throw new Error(`simulation failed: ${JSON.stringify(result).slice(0, 500)}`);
-  return result.overallResult;
+  return simulateConnect({
+    principalArn: `arn:aws:sts::${account}:assumed-role/rds-iam-reports-api/task`,
+    account,
+    resource: `arn:aws:rds-db:${env.region}:${account}:dbuser:${resourceId}/${dbUser}`,
+    tags: {},
+    policies: [{ name: 'connect', document: policy }],
+  });
 }
 
 describe('service connect policies, simulated', () => {

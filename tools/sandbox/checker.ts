@@ -3,7 +3,7 @@
  * AWSAuthenticationPlugin stand-in) alike: accepts a login to an IAM database user only when
  * RDS would. Each refusal names the check that failed.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { simulateConnect } from '../shared/iam-simulation';
 import { parseToken, signatureMatches } from './token';
 
 /** A sandbox database as RDS knows it: the endpoint tokens are signed for and its resource id. */
@@ -92,28 +92,11 @@ export async function checkLogin(login: Login, state: CheckerState, now: Date): 
   }
   const principal = state.principals[name];
   const resource = dbuserArn(database, login.user);
-  const decision = principal ? await simulateConnect(principal, database, resource) : 'no principal';
+  const decision = principal
+    ? await simulateConnect({ principalArn: principalArn(principal, database.account), account: database.account, resource, tags: principal.tags, policies: principal.policies })
+    : 'no principal';
   if (decision !== 'Allowed') return refuse('policy', `rds-db:connect on ${resource}: ${decision}`, name);
   return { accepted: true, principal: name };
-}
-
-/** Asks the IAM simulator whether the principal's policies allow `rds-db:connect` on `resource`. */
-async function simulateConnect(principal: SandboxPrincipal, database: SandboxDatabase, resource: string): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: principalArn(principal, database.account),
-        action: 'rds-db:connect',
-        resource: { resource, accountId: database.account },
-        contextVariables: Object.fromEntries(Object.entries(principal.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-      },
-      identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: p.document as never })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  return result.resultType === 'single' ? result.overallResult : `simulation failed (${result.resultType})`;
 }
 
 /** The one log line a verdict gets: what was tried, and for a refusal which check failed. Names are JSON-quoted: they come from clients. */

@@ -13,7 +13,7 @@ import { DEFAULT_ATTRIBUTE_KEY } from '../../lib/iam/policy';
 import * as mysql from 'mysql2/promise';
 import { AppConfig, engineFamily, isAurora, needsDefaultRole, roleNameOf, SERVICE_ROLE_PREFIX } from '../../lib/model/types';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
-import { interpolate } from '../../lib/terraform/interpolate';
+import { withResourceIds } from '../../lib/terraform/interpolate';
 import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { validateInputs } from '../../lib/validation/inputs';
 import { projectCopy } from '../shared/project-copy';
@@ -251,11 +251,8 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
 
   const inputs = validateInputs({ config, users: readUsersFile(state.project), services: readServicesFile(state.project), now: new Date() });
   const stacks = readSynthesizedStacks(path.join(state.project, 'cdktf.out'));
-  const resolve = (text: string) => JSON.parse(interpolate(text, (reference) => {
-    const key = /cross-stack-reference-input-database-(.+?)\.outputs\./.exec(reference)?.[1];
-    if (!key || !state.databases[key]) throw new Error(`the sandbox cannot resolve ${reference}`);
-    return state.databases[key].resourceId;
-  })) as unknown;
+  const resourceIds = Object.fromEntries(Object.entries(state.databases).map(([key, db]) => [key, db.resourceId]));
+  const resolve = (text: string) => JSON.parse(withResourceIds(text, resourceIds)) as unknown;
   const accountOf = (key: string) => state.databases[key].account;
 
   const previous = readIdentities(dir);

@@ -1,4 +1,4 @@
-import { interpolate } from '../../../lib/terraform/interpolate';
+import { interpolate, withResourceIds } from '../../../lib/terraform/interpolate';
 
 describe('interpolate', () => {
   test('replaces each reference once and unescapes $${ to a literal ${, as Terraform does', () => {
@@ -8,5 +8,18 @@ describe('interpolate', () => {
 
   test('leaves text without references alone', () => {
     expect(interpolate('plain $ text', () => 'never')).toBe('plain $ text');
+  });
+});
+
+describe('withResourceIds', () => {
+  const ref = (key: string) => `\${data.terraform_remote_state.cross-stack-reference-input-database-${key}.outputs.cross-stack-output-aws_db_instancedatabase_instance_D7FC2283resource_id}`;
+
+  test("replaces each database stack's output reference by that database's resource id", () => {
+    expect(withResourceIds(`dbuser:${ref('orders')}/$\${aws:PrincipalTag/username}`, { orders: 'db-ORDERS' })).toBe('dbuser:db-ORDERS/${aws:PrincipalTag/username}');
+  });
+
+  test('fails when a reference is to another stack or a database without an id', () => {
+    expect(() => withResourceIds(ref('billing'), { orders: 'db-ORDERS' })).toThrow(/unexpected reference in the policy: data.terraform_remote_state.cross-stack-reference-input-database-billing/);
+    expect(() => withResourceIds('${aws_iam_role.x.arn}', { orders: 'db-ORDERS' })).toThrow(/unexpected reference in the policy: aws_iam_role.x.arn/);
   });
 });

@@ -260,10 +260,12 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
   const principals: Record<string, SandboxPrincipal> = {};
   const permissionSet = permissionSetPolicies(stacks, resolve);
   const tagKey = config.identityCenter?.attributeKey ?? DEFAULT_ATTRIBUTE_KEY;
+  // Identity Center's role for the permission set: one per account, the same for everyone.
+  const ssoRole = `AWSReservedSSO_${permissionSet.name}_${createHash('sha256').update(permissionSet.name).digest('hex').slice(0, 16)}`;
   for (const person of inputs.validated.active) {
     const databases = [...person.access.keys()];
     principals[person.username] = {
-      role: `AWSReservedSSO_${permissionSet.name}_${createHash('sha256').update(permissionSet.name).digest('hex').slice(0, 16)}`,
+      role: ssoRole,
       session: person.username, account: accountOf(databases[0]), tags: { [tagKey]: person.username }, policies: permissionSet.policies,
     };
     identities.push(identity(previous, person.username, 'person', databases));

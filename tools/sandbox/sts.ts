@@ -9,6 +9,7 @@ import * as http from 'http';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CheckerState, principalArn } from './checker';
+import { parseAmzDate } from './token';
 
 export interface StsRequest {
   readonly method: string;
@@ -50,9 +51,9 @@ export async function handleSts(request: StsRequest, state: CheckerState, now: D
   const key = Object.prototype.hasOwnProperty.call(state.keys, accessKeyId) ? state.keys[accessKeyId] : undefined;
   const principal = key ? state.principals[key.principal] : undefined;
   if (!key || !principal) return error(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
-  const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(header('x-amz-date') ?? '');
-  const signedAt = amzDate ? new Date(`${amzDate[1]}-${amzDate[2]}-${amzDate[3]}T${amzDate[4]}:${amzDate[5]}:${amzDate[6]}Z`) : undefined;
-  if (!signedAt || !amzDate![0].startsWith(day) || Math.abs(signedAt.getTime() - now.getTime()) > SKEW_MS) {
+  const amzDate = header('x-amz-date') ?? '';
+  const signedAt = parseAmzDate(amzDate);
+  if (!signedAt || !amzDate.startsWith(day) || Math.abs(signedAt.getTime() - now.getTime()) > SKEW_MS) {
     return error(403, 'SignatureDoesNotMatch', 'Signature expired or x-amz-date missing');
   }
   const names = signedHeaders.split(';');

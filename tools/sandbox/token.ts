@@ -34,6 +34,15 @@ const REQUIRED = ['Action', 'DBUser', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-
 const OPTIONAL = ['X-Amz-Security-Token'];
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** `X-Amz-Date` (`yyyymmddThhmmssZ`, tokens and signed requests alike) as an instant; undefined unless it is a real one. */
+export function parseAmzDate(text: string): Date | undefined {
+  const m = AMZ_DATE.exec(text);
+  if (!m) return undefined;
+  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  // Date.UTC rolls 20261341 over into the next year; a real instant writes back the same.
+  return at.toISOString().replace(/[-:]|\.\d{3}/g, '') === text ? at : undefined;
+}
+
 /** The token's fields, or why it is not a presigned RDS `connect` request. */
 export function parseToken(token: string): ParsedToken | { malformed: string } {
   let url: URL;
@@ -58,8 +67,8 @@ export function parseToken(token: string): ParsedToken | { malformed: string } {
   if (value('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return { malformed: 'algorithm is not AWS4-HMAC-SHA256' };
   if (value('X-Amz-SignedHeaders') !== 'host') return { malformed: 'signed headers are not exactly host' };
   const scope = value('X-Amz-Credential').split('/');
-  const date = AMZ_DATE.exec(value('X-Amz-Date'));
-  if (!date) return { malformed: 'X-Amz-Date is not yyyymmddThhmmssZ' };
+  const signedAt = parseAmzDate(value('X-Amz-Date'));
+  if (!signedAt) return { malformed: 'X-Amz-Date is not yyyymmddThhmmssZ' };
   if (scope.length !== 5 || scope[4] !== 'aws4_request') return { malformed: 'credential scope is not key/date/region/service/aws4_request' };
   if (scope[3] !== 'rds-db') return { malformed: `signed for service ${JSON.stringify(scope[3])}, not rds-db` };
   if (scope[1] !== value('X-Amz-Date').slice(0, 8)) return { malformed: 'credential scope date differs from X-Amz-Date' };
@@ -68,7 +77,6 @@ export function parseToken(token: string): ParsedToken | { malformed: string } {
     return { malformed: `X-Amz-Expires ${JSON.stringify(expires)} is not 1-${MAX_TOKEN_SECONDS} seconds` };
   }
   if (!/^[0-9a-f]{64}$/.test(value('X-Amz-Signature'))) return { malformed: 'signature is not 64 hex digits' };
-  const [, y, mo, d, h, mi, s] = date.map(Number);
   return {
     // URL keeps IPv6 hosts in brackets, as the signer wrote them.
     host: url.hostname,
@@ -76,7 +84,7 @@ export function parseToken(token: string): ParsedToken | { malformed: string } {
     dbUser: value('DBUser'),
     accessKeyId: scope[0],
     region: scope[2],
-    signedAt: new Date(Date.UTC(y, mo - 1, d, h, mi, s)),
+    signedAt,
     expiresSeconds: Number(expires),
     signature: value('X-Amz-Signature'),
     ...(params.has('X-Amz-Security-Token') ? { sessionToken: value('X-Amz-Security-Token') } : {}),

@@ -141,32 +141,32 @@ function main(): void {
   process.stdout.write(['| measurement | median (min–max) | target | result |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.what} | ${r.measured} | ${r.target} | ${verdict(r)} |`)].join('\n') + '\n');
 }
 
+/** Runs a bench script that prints one JSON result per line, or one `{ skipped }` line. */
+function jsonLines<T>(node: string, script: string): (T | { skipped: string })[] {
+  const run = spawnSync(node, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
+  return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as T | { skipped: string });
+}
+
 function realEngineRows(node: string): Row[] {
-  const engines = spawnSync(node, ['--import', 'tsx', 'tools/bench/real-engines.ts'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (engines.status !== 0) throw new Error(`real-engine bench failed:\n${engines.stderr}`);
-  return engines.stdout.trim().split('\n').filter(Boolean).map((line): Row => {
-    const result = JSON.parse(line) as Partial<EngineResult> & { skipped?: string };
-    if (result.skipped) return { what: 'Real engines', measured: 'skipped', target: result.skipped };
+  return jsonLines<EngineResult>(node, 'tools/bench/real-engines.ts').map((result): Row => {
+    if ('skipped' in result) return { what: 'Real engines', measured: 'skipped', target: result.skipped };
     return {
-      what: `Terraform on real ${result.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${result.people!.toLocaleString('en')} people: apply, then re-plan`,
-      measured: `${sec(result.applySeconds!)}, re-plan ${sec(result.replanSeconds!)}`,
+      what: `Terraform on real ${result.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${result.people.toLocaleString('en')} people: apply, then re-plan`,
+      measured: `${sec(result.applySeconds)}, re-plan ${sec(result.replanSeconds)}`,
       target: 're-plan < 10 s',
-      pass: result.replanSeconds! < 10,
+      pass: result.replanSeconds < 10,
     };
   });
 }
 
 /** Login latency in the sandbox: an IAM login against a password login on the same server, pair by pair. */
 function sandboxLoginRows(node: string): Row[] {
-  const run = spawnSync(node, ['--import', 'tsx', 'tools/bench/sandbox-logins.ts'], { cwd: ROOT, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`sandbox login bench failed:\n${run.stderr}`);
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  return run.stdout.trim().split('\n').filter(Boolean).flatMap((line): Row[] => {
-    const result = JSON.parse(line) as Partial<LoginResult> & { skipped?: string };
-    if (result.skipped) return [{ what: 'Sandbox logins', measured: 'skipped', target: result.skipped }];
+  return jsonLines<LoginResult>(node, 'tools/bench/sandbox-logins.ts').flatMap((result): Row[] => {
+    if ('skipped' in result) return [{ what: 'Sandbox logins', measured: 'skipped', target: result.skipped }];
     const name = result.engine === 'postgres' ? 'PostgreSQL (PAM)' : 'MariaDB (plugin)';
-    const iam = result.iamMs!;
-    const password = result.passwordMs!;
+    const { iamMs: iam, passwordMs: password } = result;
     return [
       { what: `Sandbox login on ${name}, IAM token (signed, checked, TLS session, one query), ${iam.length} logins`, measured: spread(iam, ms), target: '' },
       { what: '… the master\'s password login, same server, alternating', measured: spread(password, ms), target: '' },

@@ -35,6 +35,22 @@ export interface Engines {
 }
 
 /**
+ * What every use of the servers needs first, with `workdir` (which must exist) as its scratch
+ * folder: Terraform, and `terraform init` able to install the database providers (into the
+ * returned plugin cache), and the servers (installed from Debian's packages if missing). Else
+ * why not, in one line.
+ */
+export async function preflight(workdir: string, log: (line: string) => void): Promise<{ skipped: string } | { terraform: string; pluginCache: string }> {
+  const terraform = findTerraform();
+  if (!terraform) return { skipped: 'no terraform or tofu on PATH (install Terraform >= 1.10 or OpenTofu >= 1.11)' };
+  const pluginCache = path.join(workdir, 'plugin-cache');
+  fs.mkdirSync(pluginCache, { recursive: true });
+  const missing =
+    (await providersMissing(terraform, path.join(workdir, 'provider-probe'), { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache })) ?? ensureEngines(log);
+  return missing ? { skipped: missing } : { terraform, pluginCache };
+}
+
+/**
  * Runs `work` with the targets' servers up, or returns why it cannot (no Terraform, a provider
  * `terraform init` cannot install, servers that cannot be installed) without running it.
  */
@@ -44,8 +60,6 @@ export async function withEngines<T>(
   log: (line: string) => void,
   work: (engines: Engines) => Promise<T>,
 ): Promise<{ skipped: string } | { result: T }> {
-  const terraform = findTerraform();
-  if (!terraform) return { skipped: 'no terraform or tofu on PATH (install Terraform >= 1.10 or OpenTofu >= 1.11)' };
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // PostgreSQL runs as its own user (never root) and must reach its folder inside.
   fs.chmodSync(workdir, 0o711);
@@ -61,12 +75,9 @@ export async function withEngines<T>(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const pluginCache = path.join(workdir, 'plugin-cache');
-    fs.mkdirSync(pluginCache);
-    const missing =
-      (await providersMissing(terraform, path.join(workdir, 'provider-probe'), { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache })) ??
-      ensureEngines(log);
-    if (missing) return { skipped: missing };
+    const ready = await preflight(workdir, log);
+    if ('skipped' in ready) return ready;
+    const { terraform, pluginCache } = ready;
     const certs = makeCertificates(path.join(workdir, 'tls'));
     const pluginDir = targets.some((t) => t.engine === 'mariadb') ? buildAuthenticationPlugin(path.join(workdir, 'plugin')) : '';
     const password = randomBytes(18).toString('base64url');

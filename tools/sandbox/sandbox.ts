@@ -17,10 +17,10 @@ import { withResourceIds } from '../../lib/terraform/interpolate';
 import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
 import { validateInputs } from '../../lib/validation/inputs';
 import { projectCopy } from '../shared/project-copy';
+import { preflight } from '../e2e/engines';
 import {
-  buildAuthenticationPlugin, buildPamHook, Certificates, ensureEngines, makeCertificates, RunningServer, ServerInfo, startMariadb, startPostgres,
+  buildAuthenticationPlugin, buildPamHook, Certificates, makeCertificates, RunningServer, ServerInfo, startMariadb, startPostgres,
 } from '../e2e/servers';
-import { findTerraform, providersMissing } from '../e2e/terraform';
 import { Workspace } from '../e2e/workspace';
 import { CheckerState, SandboxDatabase, SandboxPrincipal } from './checker';
 import { CHECKER_FILES } from './checker-daemon';
@@ -120,21 +120,18 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
   stopSandbox(dir);
   const config = loadConfig(source);
   const targets = Object.entries(config.databases).map(([key, db]) => ({ key, db, family: engineFamily(db.engine) }));
-  const terraform = findTerraform();
-  if (!terraform) return { skipped: 'no terraform or tofu on PATH (install Terraform >= 1.10 or OpenTofu >= 1.11)' };
   const unsupported = targets.some((t) => t.family === 'postgres') ? pamUnavailable() : undefined;
   if (unsupported) return { skipped: unsupported };
   fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
   // The servers run as their own users and must reach their folders inside.
   fs.chmodSync(dir, 0o711);
   const id = createHash('sha256').update(dir).digest('hex').slice(0, 8);
-  const pluginCache = path.join(dir, 'plugin-cache');
-  fs.mkdirSync(pluginCache, { recursive: true });
-  const missing = (await providersMissing(terraform, path.join(dir, 'provider-probe'), { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache })) ?? ensureEngines(log);
-  if (missing) {
+  const ready = await preflight(dir, log);
+  if ('skipped' in ready) {
     fs.rmSync(dir, { recursive: true, force: true });
-    return { skipped: missing };
+    return ready;
   }
+  const { terraform, pluginCache } = ready;
   const processes: { what: string; pid: number; signal: NodeJS.Signals }[] = [];
   const pamServices: string[] = [];
   const servers: Record<string, RunningServer> = {};

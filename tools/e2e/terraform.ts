@@ -89,12 +89,16 @@ export class StackDir {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  /** `terraform init`, once. Inits that share a plugin cache must not run at once (Terraform's cache is not safe for that). */
+  async init(): Promise<void> {
+    if (this.initialised && fs.existsSync(path.join(this.dir, '.terraform'))) return;
+    const init = await terraform(this.bin, ['init', '-input=false', '-no-color'], this.dir, this.env);
+    if (init.status !== 0) throw new Error(`terraform init failed in ${this.dir}:\n${init.stderr}${init.stdout}`);
+    this.initialised = true;
+  }
+
   private async run(args: string[]): Promise<Run> {
-    if (!this.initialised || !fs.existsSync(path.join(this.dir, '.terraform'))) {
-      const init = await terraform(this.bin, ['init', '-input=false', '-no-color'], this.dir, this.env);
-      if (init.status !== 0) throw new Error(`terraform init failed in ${this.dir}:\n${init.stderr}${init.stdout}`);
-      this.initialised = true;
-    }
+    await this.init();
     return terraform(this.bin, args, this.dir, this.env);
   }
 

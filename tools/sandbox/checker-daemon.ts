@@ -36,7 +36,9 @@ function parseLine(line: string): Login | undefined {
 function main(dir: string): void {
   const clock = clockFromEnv(process.env);
   const state = stateReader(path.join(dir, CHECKER_FILES.state));
-  const log = fs.createWriteStream(path.join(dir, CHECKER_FILES.log), { flags: 'a' });
+  const logFile = path.join(dir, CHECKER_FILES.log);
+  // Written before the answer: whoever sees a login refused finds its line already there.
+  const log = { write: (line: string) => fs.appendFileSync(logFile, line) };
   const socketPath = path.join(dir, CHECKER_FILES.socket);
   fs.rmSync(socketPath, { force: true });
 

@@ -236,6 +236,8 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
   const workspace = new Workspace(state, { dir: state.project, now: null });
   workspace.synth();
   const keys = Object.keys(state.databases);
+  // One init at a time (they share the plugin cache), then the applies side by side.
+  for (const key of keys) await workspace.stack(key).init();
   const runs = await Promise.all(keys.map((key) => workspace.stack(key).apply()));
   runs.forEach((run, i) => {
     if (run.status !== 0) throw new Error(`terraform apply of users-${keys[i]} failed:\n${run.stderr}${run.stdout}`);

@@ -39,6 +39,7 @@ function main(dir: string): void {
   const logFile = path.join(dir, CHECKER_FILES.log);
   // Written before the answer: whoever sees a login refused finds its line already there.
   const log = { write: (line: string) => fs.appendFileSync(logFile, line) };
+  log.write('');
   const socketPath = path.join(dir, CHECKER_FILES.socket);
   fs.rmSync(socketPath, { force: true });
 

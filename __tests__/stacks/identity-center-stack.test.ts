@@ -7,7 +7,7 @@ import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { AppConfig, UserEntry } from '../../lib/model/types';
-import { existingFleet, existingPeople, fleet, people } from '../fixtures/fleet';
+import { existingFleet, existingPeople, fleet, onlyDatabases, people } from '../fixtures/fleet';
 import { addresses, forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -15,6 +15,12 @@ const withIdentityCenter = (overrides: Partial<NonNullable<AppConfig['identityCe
   ...fleet,
   identityCenter: { ...fleet.identityCenter!, ...overrides },
 });
+
+/** One database and its people, with Identity Center settings changed: enough where a test reads only how Identity Center is set up. */
+const oneDatabaseWith = (overrides: Partial<NonNullable<AppConfig['identityCenter']>>) => {
+  const { config, users } = onlyDatabases('pg');
+  return { users, config: { ...config, identityCenter: { ...config.identityCenter!, ...overrides } } };
+};
 
 const inlinePolicyOf = (json: string): string => {
   const [policy] = Object.values(resourcesOfType(json, 'aws_ssoadmin_permission_set_inline_policy'));
@@ -60,7 +66,7 @@ describe('IdentityCenterStack', () => {
 
   test('looks up the Identity Center instance unless given', () => {
     expect(JSON.parse(sso).data.aws_ssoadmin_instances).toBeDefined();
-    const given = synthApp({ config: withIdentityCenter({ instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', identityStoreId: 'd-1234567890' }) })['identity-center'];
+    const given = synthApp(oneDatabaseWith({ instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', identityStoreId: 'd-1234567890' }))['identity-center'];
     expect(JSON.parse(given).data?.aws_ssoadmin_instances).toBeUndefined();
     expect(given).toHaveResourceWithProperties(SsoadminPermissionSet, { instance_arn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' });
   });
@@ -85,7 +91,7 @@ describe('IdentityCenterStack', () => {
   });
 
   test('an existing group is looked up by name instead of created', () => {
-    const out = synthApp({ config: withIdentityCenter({ group: { name: 'Engineering', existing: true } }) })['identity-center'];
+    const out = synthApp(oneDatabaseWith({ group: { name: 'Engineering', existing: true } }))['identity-center'];
     expect(out).not.toHaveResource(IdentitystoreGroup);
     expect(out).toHaveDataSourceWithProperties(DataAwsIdentitystoreGroup, {
       alternate_identifier: { unique_attribute: { attribute_path: 'DisplayName', attribute_value: 'Engineering' } },
@@ -94,18 +100,18 @@ describe('IdentityCenterStack', () => {
 
   test('free text from config.ts reaches Terraform escaped', () => {
     const evil = '${file("secret.txt")} %{ if true }x%{ endif }';
-    const created = synthApp({ config: withIdentityCenter({ group: { name: evil }, permissionSetDescription: evil }) })['identity-center'];
+    const created = synthApp(oneDatabaseWith({ group: { name: evil }, permissionSetDescription: evil }))['identity-center'];
     const escaped = '$${file("secret.txt")} %%{ if true }x%%{ endif }';
     expect(created).toHaveResourceWithProperties(IdentitystoreGroup, { display_name: escaped });
     expect(created).toHaveResourceWithProperties(SsoadminPermissionSet, { description: escaped });
-    const looked = synthApp({ config: withIdentityCenter({ group: { name: evil, existing: true } }) })['identity-center'];
+    const looked = synthApp(oneDatabaseWith({ group: { name: evil, existing: true } }))['identity-center'];
     expect(looked).toHaveDataSourceWithProperties(DataAwsIdentitystoreGroup, {
       alternate_identifier: { unique_attribute: { attribute_path: 'DisplayName', attribute_value: escaped } },
     });
   });
 
   test('attributes owned elsewhere are left alone', () => {
-    const out = synthApp({ config: withIdentityCenter({ manageAttributes: false }) })['identity-center'];
+    const out = synthApp(oneDatabaseWith({ manageAttributes: false }))['identity-center'];
     expect(out).not.toHaveResource(SsoadminInstanceAccessControlAttributes);
   });
 

@@ -13,7 +13,7 @@ import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
 import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
 import { deployedAccess } from '../../lib/access/deployed-access';
-import { existingFleet, existingPeople, fleet, mariadbFleet, mariadbPeople, NOW, people } from '../fixtures/fleet';
+import { existingFleet, existingPeople, fleet, mariadbFleet, mariadbPeople, NOW, onlyDatabases, people } from '../fixtures/fleet';
 import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp, synthStacks } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -54,7 +54,7 @@ describe('UsersStack (TLS)', () => {
   });
 
   test('free strings from the connection reach Terraform escaped', () => {
-    const json = synthApp({ env: { RDS_IAM_PG_CA_BUNDLE: '/etc/${file("secret.txt")}.pem', RDS_IAM_PG_SSLMODE: 'verify-ca' } })['users-pg'];
+    const json = synthApp({ ...onlyDatabases('pg'), env: { RDS_IAM_PG_CA_BUNDLE: '/etc/${file("secret.txt")}.pem', RDS_IAM_PG_SSLMODE: 'verify-ca' } })['users-pg'];
     expect(JSON.parse(json).provider.postgresql[0].sslrootcert).toBe('/etc/$${file("secret.txt")}.pem');
   });
 });
@@ -138,6 +138,7 @@ describe('UsersStack (PostgreSQL)', () => {
 
   test('environment overrides point the provider at another server with no AWS lookups', () => {
     const local = synthApp({
+      ...onlyDatabases('pg'),
       env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'postgres', RDS_IAM_PG_SSLMODE: 'verify-ca' },
     })['users-pg'];
     expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'postgres', sslmode: 'verify-ca', sslrootcert: SHIPPED_BUNDLE });
@@ -150,7 +151,7 @@ describe('UsersStack (PostgreSQL)', () => {
   test('declares the AWS provider only where the master secret is read through it', () => {
     expect(JSON.parse(pg).terraform.required_providers).toHaveProperty('aws');
     for (const login of ['password', 'iam']) {
-      const json = JSON.parse(synthApp({ env: { RDS_IAM_PG_LOGIN: login, RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg']);
+      const json = JSON.parse(synthApp({ ...onlyDatabases('pg'), env: { RDS_IAM_PG_LOGIN: login, RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg']);
       expect(Object.keys(json.terraform.required_providers)).toEqual(['postgresql']);
       expect(json.provider).not.toHaveProperty('aws');
     }
@@ -161,7 +162,7 @@ describe('UsersStack (PostgreSQL)', () => {
   });
 
   test('IAM login for the provider itself', () => {
-    const iam = synthApp({ env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
+    const iam = synthApp({ ...onlyDatabases('pg'), env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
     expect(iam).toHaveProviderWithProperties(PostgresqlProvider, { aws_rds_iam_auth: true, aws_rds_iam_region: 'eu-west-1', username: 'terraform' });
   });
 });
@@ -209,7 +210,8 @@ describe('UsersStack (MySQL)', () => {
   });
 
   test('creates the further databases config.ts lists, and Terraform may never drop them', () => {
-    const extra = synthApp({ config: { ...fleet, databases: { ...fleet.databases, my: { ...fleet.databases.my, schemas: ['shop', 'shop_archive'] } } } })['users-my'];
+    const { config, users } = onlyDatabases('my');
+    const extra = synthApp({ users, config: { ...config, databases: { my: { ...config.databases.my, schemas: ['shop', 'shop_archive'] } } } })['users-my'];
     expect(Object.values(resourcesOfType(extra, 'mysql_database'))).toEqual([
       expect.objectContaining({ name: 'shop_archive', lifecycle: { prevent_destroy: true } }),
     ]);
@@ -239,12 +241,12 @@ describe('UsersStack (MySQL)', () => {
   });
 
   test('another CA bundle and a proxy keep verification; only an explicit require skips it', () => {
-    const verified = synthApp({ env: { RDS_IAM_MY_CA_BUNDLE: '/etc/rds/global-bundle.pem', RDS_IAM_MY_PROXY: 'socks5://127.0.0.1:1080' } })['users-my'];
+    const verified = synthApp({ ...onlyDatabases('my'), env: { RDS_IAM_MY_CA_BUNDLE: '/etc/rds/global-bundle.pem', RDS_IAM_MY_PROXY: 'socks5://127.0.0.1:1080' } })['users-my'];
     expect(verified).toHaveProviderWithProperties(MysqlProvider, {
       custom_tls: [{ config_key: 'rds', ca_cert: '/etc/rds/global-bundle.pem' }],
       proxy: 'socks5://127.0.0.1:1080',
     });
-    const optedOut = synthApp({ env: { RDS_IAM_MY_HOST: '127.0.0.1', RDS_IAM_MY_SSLMODE: 'require' } })['users-my'];
+    const optedOut = synthApp({ ...onlyDatabases('my'), env: { RDS_IAM_MY_HOST: '127.0.0.1', RDS_IAM_MY_SSLMODE: 'require' } })['users-my'];
     expect(optedOut).toHaveProviderWithProperties(MysqlProvider, { tls: 'skip-verify' });
     expect(JSON.parse(optedOut).provider.mysql[0]).not.toHaveProperty('custom_tls');
   });
@@ -267,6 +269,13 @@ describe('users.ts changes touch only what they should', () => {
     const b = instances(after);
     return [...new Set([...a.keys(), ...b.keys()])].filter((address) => a.get(address) !== b.get(address)).sort();
   };
+
+  test.each(Object.keys(fleet.databases))('the %s stacks are the same whatever other databases config.ts lists', (key) => {
+    const alone = synthApp(onlyDatabases(key));
+    expect(Object.keys(alone).sort()).toEqual([`database-${key}`, 'identity-center', `users-${key}`]);
+    expect(alone[`users-${key}`]).toBe(base[`users-${key}`]);
+    expect(alone[`database-${key}`]).toBe(base[`database-${key}`]);
+  });
 
   test('reordering users.ts synthesizes byte-identical JSON', () => {
     const shuffled = [people[2], people[0], people[3], people[1]];

@@ -80,6 +80,7 @@ export function exitOnValidationError(main: () => void): void {
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     process.stderr.write(`\n${error.message}\n\nNothing was synthesized.\n`);
-    process.exit(1);
+    // Not process.exit(): nothing else runs, and pending writes (tsx's compile cache) finish.
+    process.exitCode = 1;
   }
 }

@@ -156,17 +156,35 @@ export interface SynthesizeProjectProps {
  * App exists, so bad input throws a ValidationError and writes nothing; then every stack, with
  * a notice on each users stack that still names expired people.
  */
+/**
+ * Runs `run` with Node's source maps off, then as before. cdktf formats a full stack trace for
+ * every token it makes, kept for an error it would raise only on a bug; through tsx's source
+ * maps that formatting is about a tenth of a synth. A stack is formatted when first read, so an
+ * error thrown here still prints mapped to the TypeScript lines.
+ */
+function withoutSourceMaps<T>(run: () => T): T {
+  if (!process.sourceMapsEnabled) return run();
+  process.setSourceMapsEnabled(false);
+  try {
+    return run();
+  } finally {
+    process.setSourceMapsEnabled(true);
+  }
+}
+
 export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
   // Read as data, never imported: code in users.ts or services.ts could answer validation and synth differently.
   const users = readUsersFile(props.projectDir);
   const services = readServicesFile(props.projectDir);
   const inputs = validateInputs({ config: props.config, users, services, now: clockFromEnv(props.env)(), env: props.env });
-  const app = props.newApp();
-  const composed = composeApp(app, inputs);
-  // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
-  for (const [key, names] of expiredByDatabase(inputs.validated)) {
-    Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from users.ts: ${names.join(', ')}`);
-  }
-  app.synth();
-  return composed;
+  return withoutSourceMaps(() => {
+    const app = props.newApp();
+    const composed = composeApp(app, inputs);
+    // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
+    for (const [key, names] of expiredByDatabase(inputs.validated)) {
+      Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from users.ts: ${names.join(', ')}`);
+    }
+    app.synth();
+    return composed;
+  });
 }

@@ -5,13 +5,12 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { App, Testing } from 'cdktf';
 import { synthesize } from '../cli/shared/revision';
 import { config } from '../config';
-import { users } from '../users';
 import { validateInputs } from '../lib/validation/inputs';
 import { synthesizeProject } from '../stacks/compose';
 import { fleet, NOW } from './fixtures/fleet';
 import { folderOf } from './fixtures/git';
 import './fixtures/cdktf-matchers';
-import { synthApp } from './fixtures/synth';
+import { projectInput, synthApp } from './fixtures/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const ENV = { RDS_IAM_NOW: NOW.toISOString() };
@@ -20,11 +19,11 @@ const ENV = { RDS_IAM_NOW: NOW.toISOString() };
 const usersFolder = (source: string): string => folderOf({ 'users.ts': source });
 
 describe('the example app', () => {
-  const stacks = synthApp({ config, users });
+  const stacks = synthApp(projectInput(ROOT));
 
-  test('declares a database and a users stack per database, and the Identity Center stack', () => {
+  test('declares a database and a users stack per database, the Identity Center stack and one for services.ts', () => {
     expect(Object.keys(stacks).sort()).toEqual([
-      'database-billing', 'database-orders', 'database-sandbox', 'identity-center', 'users-billing', 'users-orders', 'users-sandbox',
+      'database-billing', 'database-orders', 'database-sandbox', 'identity-center', 'services-production', 'users-billing', 'users-orders', 'users-sandbox',
     ]);
   });
 

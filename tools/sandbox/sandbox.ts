@@ -25,6 +25,7 @@ import { Workspace } from '../e2e/workspace';
 import { CheckerState, SandboxDatabase, SandboxPrincipal } from './checker';
 import { CHECKER_FILES } from './checker-daemon';
 import { TYPESCRIPT_RUNNER } from '../shared/typescript-runner';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where PAM looks for services: the only place, so the sandbox needs root to add its own. */
@@ -104,10 +105,7 @@ export function runningSandbox(dir: string): SandboxState | undefined {
 }
 
 /** Writes a file the daemon or a client may be reading: never half-written. */
-function writeAtomically(file: string, content: string): void {
-  fs.writeFileSync(`${file}.new`, content, { mode: 0o600 });
-  fs.renameSync(`${file}.new`, file);
-}
+const writeAtomically = (file: string, content: string): void => writeFileAtomicSync(file, content, { mode: 0o600 });
 
 const loadConfig = (project: string): AppConfig => (require(path.join(project, 'config.ts')) as { config: AppConfig }).config;
 

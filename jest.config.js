@@ -7,9 +7,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
-  // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.
   // cdktf's zip support, never used here: about 40% of the modules a synthesizing test file loads.
   moduleNameMapper: { '^archiver$': '<rootDir>/__tests__/fixtures/archiver-stub.js' },
+  // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.
   setupFilesAfterEnv: ['<rootDir>/__tests__/fixtures/construct-traces.ts'],
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',

@@ -152,11 +152,6 @@ export interface SynthesizeProjectProps {
 }
 
 /**
- * What `cdktf synth` runs (main.ts): users.ts read as data, checked with config.ts before the
- * App exists, so bad input throws a ValidationError and writes nothing; then every stack, with
- * a notice on each users stack that still names expired people.
- */
-/**
  * Runs `run` with Node's source maps off, then as before. cdktf formats a full stack trace for
  * every token it makes, kept for an error it would raise only on a bug; through tsx's source
  * maps that formatting is about a tenth of a synth. A stack is formatted when first read, so an
@@ -172,6 +167,11 @@ function withoutSourceMaps<T>(run: () => T): T {
   }
 }
 
+/**
+ * What `cdktf synth` runs (main.ts): users.ts read as data, checked with config.ts before the
+ * App exists, so bad input throws a ValidationError and writes nothing; then every stack, with
+ * a notice on each users stack that still names expired people.
+ */
 export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
   // Read as data, never imported: code in users.ts or services.ts could answer validation and synth differently.
   const users = readUsersFile(props.projectDir);

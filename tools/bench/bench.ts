@@ -107,7 +107,7 @@ function main(): void {
       () => timed(node, [...TYPESCRIPT_RUNNER, 'tools/bench/empty-app.ts'], { CDKTF_OUTDIR: emptyOut }).seconds,
       () => timed(node, [...TYPESCRIPT_RUNNER, 'main.ts'], { CDKTF_OUTDIR: exampleOut }).seconds,
     );
-    rows.push({ what: 'Empty one-stack cdktf app, `node --import tsx`', measured: spread(apps.a, sec), target: '' });
+    rows.push({ what: `Empty one-stack cdktf app, \`node ${TYPESCRIPT_RUNNER.join(' ')}\``, measured: spread(apps.a, sec), target: '' });
     rows.push({ what: 'Example app (main.ts), same runner', measured: spread(apps.b, sec), target: '' });
     rows.push({ what: '… example ÷ empty, pair by pair', measured: spread(apps.ratios, times), target: '< 2×', pass: median(apps.ratios) < 2 });
 

@@ -3,7 +3,7 @@
  * AWSAuthenticationPlugin stand-in) alike: accepts a login to an IAM database user only when
  * RDS would. Each refusal names the check that failed.
  */
-import { simulateConnect } from '../shared/iam-simulation';
+import { IdentityPolicy, simulateConnect } from '../shared/iam-simulation';
 import { parseToken, signatureMatches } from './token';
 
 /** A sandbox database as RDS knows it: the endpoint tokens are signed for and its resource id. */
@@ -26,7 +26,7 @@ export interface SandboxPrincipal {
   /** Session tags: `aws:PrincipalTag/<key>` in policies. */
   readonly tags: Readonly<Record<string, string>>;
   /** The identity policies in force, with every Terraform reference resolved. */
-  readonly policies: readonly { readonly name: string; readonly document: unknown }[];
+  readonly policies: readonly IdentityPolicy[];
 }
 
 /** What the checker knows: written by the sandbox at each apply, read at each login. */

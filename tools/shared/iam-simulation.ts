@@ -1,5 +1,11 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 
+/** An identity policy in force, with every Terraform reference resolved. */
+export interface IdentityPolicy {
+  readonly name: string;
+  readonly document: unknown;
+}
+
 /** One `rds-db:connect` request as IAM evaluates it: who asks, on what, holding which policies. */
 export interface ConnectRequest {
   readonly principalArn: string;
@@ -8,7 +14,7 @@ export interface ConnectRequest {
   readonly resource: string;
   /** Session tags: `aws:PrincipalTag/<key>` in policies. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly policies: readonly { readonly name: string; readonly document: unknown }[];
+  readonly policies: readonly IdentityPolicy[];
 }
 
 /**

@@ -35,14 +35,16 @@ export async function atCommit<T>(project: string, commit: string, nodeModules: 
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-revision-'));
   const dir = path.join(parent, 'checkout');
   const git = simpleGit(project);
+  // Both git calls print what they did on purpose: simple-git waits a further 50 ms
+  // after a git process that printed nothing (--quiet, worktree remove), to be sure of its output.
   try {
-    await git.raw(['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    await git.raw(['worktree', 'add', '--detach', dir, commit]);
     fs.symlinkSync(nodeModules, path.join(dir, 'node_modules'), 'dir');
     return await use(dir);
   } finally {
-    await git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    // Deleting the folder leaves its record in the repository stale; prune drops it.
     fs.rmSync(parent, { recursive: true, force: true });
-    await git.raw(['worktree', 'prune']).catch(() => undefined);
+    await git.raw(['worktree', 'prune', '--verbose']).catch(() => undefined);
   }
 }
 

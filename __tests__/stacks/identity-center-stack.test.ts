@@ -7,7 +7,9 @@ import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { AppConfig, UserEntry } from '../../lib/model/types';
-import { existingFleet, existingPeople, fleet, onlyDatabases, people } from '../fixtures/fleet';
+import { withResourceIds } from '../../lib/terraform/interpolate';
+import { simulateConnect } from '../../tools/shared/iam-simulation';
+import { existingFleet, existingPeople, fleet, FLEET_RESOURCE_IDS, onlyDatabases, people } from '../fixtures/fleet';
 import { addresses, forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
@@ -153,5 +155,99 @@ describe('IdentityCenterStack with existing databases', () => {
     expect(resources).toHaveLength(6);
     expect(resources).toContainEqual(expect.stringMatching(/^arn:aws:rds-db:eu-west-1:123456789012:dbuser:\$\{.*database-legacy.*dataaws_db_instance.*resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/));
     expect(resources).toContainEqual(expect.stringMatching(/^arn:aws:rds-db:us-east-1:210987654321:dbuser:\$\{.*database-ledger.*dataaws_rds_cluster.*cluster_resource_id\}\/<tag>\{aws:PrincipalTag\/username\}$/));
+  });
+});
+
+/**
+ * Proof, not snapshots: the permission set policy exactly as synthesized, its Terraform
+ * references replaced by concrete resource IDs as Terraform would, evaluated by an IAM
+ * policy simulator for people × database users × databases.
+ */
+
+function deployedPolicy(keepEscape = false): object {
+  const json = synthApp()['identity-center'];
+  const [resource] = Object.values(resourcesOfType(json, 'aws_ssoadmin_permission_set_inline_policy'));
+  // keepEscape: what IAM would get if `$${` were escaped twice (the Fn.jsonencode trap).
+  const source = keepEscape ? (resource.inline_policy as string).split('$${').join('$$${') : (resource.inline_policy as string);
+  return JSON.parse(withResourceIds(source, FLEET_RESOURCE_IDS));
+}
+
+interface Target {
+  readonly name: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resourceId: string;
+}
+
+const inScope: Target[] = Object.entries(FLEET_RESOURCE_IDS).map(([key, resourceId]) => {
+  const env = fleet.environments[fleet.databases[key].environment];
+  return { name: key, region: env.region, account: env.account, resourceId };
+});
+// Same account and region as `pg`, but a database this project does not manage.
+const outOfScope: Target = { name: 'other', region: 'eu-west-1', account: '123456789012', resourceId: 'db-OTHERAAAAAAAAAAAAAAAAAAAAA' };
+
+async function connect(policy: object, tag: string | undefined, dbUser: string, target: Target): Promise<string> {
+  return simulateConnect({
+    principalArn: `arn:aws:sts::${target.account}:assumed-role/AWSReservedSSO_DatabaseAccess_0123456789abcdef/${tag ?? 'someone'}`,
+    account: target.account,
+    resource: `arn:aws:rds-db:${target.region}:${target.account}:dbuser:${target.resourceId}/${dbUser}`,
+    tags: tag === undefined ? {} : { username: tag },
+    policies: [{ name: 'DatabaseAccess', document: policy }],
+  });
+}
+
+describe('permission set policy, simulated', () => {
+  const policy = deployedPolicy();
+  const usernames = ['alice', 'bob', 'carol.x@example.com'];
+
+  test('the policy Terraform delivers to IAM holds the variable, not an escape', () => {
+    const text = JSON.stringify(policy);
+    expect(text).toContain('/${aws:PrincipalTag/username}');
+    expect(text).not.toContain('$$');
+  });
+
+  test.each(usernames)('%s may connect as themselves to every managed database', async (person) => {
+    for (const target of inScope) {
+      expect([target.name, await connect(policy, person, person, target)]).toEqual([target.name, 'Allowed']);
+    }
+  });
+
+  test.each(usernames)('%s may not connect as anyone else', async (person) => {
+    for (const other of usernames.filter((p) => p !== person)) {
+      for (const target of inScope) {
+        expect([other, target.name, await connect(policy, person, other, target)]).toEqual([other, target.name, 'ImplicitlyDenied']);
+      }
+    }
+  });
+
+  test('a session without the username tag is denied', async () => {
+    for (const target of inScope) expect(await connect(policy, undefined, 'alice', target)).toBe('ImplicitlyDenied');
+  });
+
+  test.each([
+    ['*', 'alice'],
+    ['?????', 'alice'],
+    ['al*', 'alice'],
+    ['Alice', 'alice'],
+    ['ALICE', 'alice'],
+    ['alice', 'Alice'],
+  ])('tag %j cannot connect as database user %j', async (tag, dbUser) => {
+    for (const target of inScope) expect(await connect(policy, tag, dbUser, target)).toBe('ImplicitlyDenied');
+  });
+
+  test('a database outside the fleet is denied, even to its own user', async () => {
+    expect(await connect(policy, 'alice', 'alice', outOfScope)).toBe('ImplicitlyDenied');
+  });
+
+  test('control: had the escape reached IAM, even the owner would be locked out', async () => {
+    const broken = deployedPolicy(true);
+    expect(JSON.stringify(broken)).toContain('$${aws:PrincipalTag/username}');
+    expect(await connect(broken, 'alice', 'alice', inScope[0])).toBe('ImplicitlyDenied');
+  });
+
+  test('a managed resource id in another account or region is denied', async () => {
+    const pg = inScope.find((t) => t.name === 'pg')!;
+    expect(await connect(policy, 'alice', 'alice', { ...pg, account: '444455556666' })).toBe('ImplicitlyDenied');
+    expect(await connect(policy, 'alice', 'alice', { ...pg, region: 'us-west-2' })).toBe('ImplicitlyDenied');
   });
 });

@@ -284,8 +284,9 @@ describe('users.ts changes touch only what they should', () => {
   test.each(Object.keys(fleet.databases))('the %s stacks are the same whatever other databases config.ts lists', (key) => {
     const alone = synthApp(onlyDatabases(key));
     expect(Object.keys(alone).sort()).toEqual([`database-${key}`, 'identity-center', `users-${key}`]);
-    expect(alone[`users-${key}`]).toBe(base[`users-${key}`]);
+    // The database stack first: it is synthesized with every stack prepared, which the users stack then reuses.
     expect(alone[`database-${key}`]).toBe(base[`database-${key}`]);
+    expect(alone[`users-${key}`]).toBe(base[`users-${key}`]);
   });
 
   test('reordering users.ts synthesizes byte-identical JSON', () => {
@@ -324,13 +325,14 @@ describe('users.ts changes touch only what they should', () => {
 
   test('changing a tier touches only that person’s membership or grant, never the user', () => {
     const after = synthApp({ users: people.map((p) => (p.username === 'bob' ? { ...p, access: { pg: 'admin', my: 'write' } } : p)) });
+    // Database stacks first: synthesized with every stack prepared, which the users stacks then reuse.
+    for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
     // The role's assume_role follows the tier; the tier membership is replaced.
     expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
       expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob"\]$/),
       expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/),
     ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/)]);
-    for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
   });
 
   test.each(USER_STACKS)('%s matches its snapshot', (id) => {
@@ -341,18 +343,19 @@ describe('users.ts changes touch only what they should', () => {
 describe('UsersStack on RDS for MariaDB', () => {
   const stacks = () => synthApp({ config: mariadbFleet, users: mariadbPeople });
 
-  test('each person is a user, one tier-role grant and that role as their default role: three instances', () => {
-    const json = stacks()['users-maria'];
-    const perPerson = [...instances(json).keys()].filter((address) => address.endsWith('["bob"]'));
-    expect(perPerson.map((address) => address.split('.')[0]).sort()).toEqual(['mysql_default_roles', 'mysql_grant', 'mysql_user']);
-    expect(forEachMaps(json, 'mysql_default_roles')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }]);
-  });
-
+  // First: it reads every stack, so the tests after it read stacks already synthesized.
   test('the access report reads the default role as part of the tier', () => {
     const access = deployedAccess(synthStacks({ config: mariadbFleet, users: mariadbPeople }));
     expect(access.databases.maria.people).toEqual({ alice: 'admin', bob: 'write' });
     expect(access.databases.maria.perPerson).toEqual(['default role <tier>', 'member of <tier>', 'user <person>@%, AWSAuthenticationPlugin login, TLS SSL']);
     expect(Object.keys(access.other).filter((where) => where.startsWith('users-maria'))).toEqual([]);
+  });
+
+  test('each person is a user, one tier-role grant and that role as their default role: three instances', () => {
+    const json = stacks()['users-maria'];
+    const perPerson = [...instances(json).keys()].filter((address) => address.endsWith('["bob"]'));
+    expect(perPerson.map((address) => address.split('.')[0]).sort()).toEqual(['mysql_default_roles', 'mysql_grant', 'mysql_user']);
+    expect(forEachMaps(json, 'mysql_default_roles')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }]);
   });
 
   test('MySQL users stacks stay without default roles (the server activates granted roles)', () => {

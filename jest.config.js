@@ -6,7 +6,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
-  transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
+  transform: { '^.+\\.ts$': '<rootDir>/__tests__/fixtures/sucrase-transform.js' },
   // cdktf's zip support, never used here: about 40% of the modules a synthesizing test file loads.
   moduleNameMapper: { '^archiver$': '<rootDir>/__tests__/fixtures/archiver-stub.js' },
   // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.

@@ -7,8 +7,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': '<rootDir>/__tests__/fixtures/sucrase-transform.js' },
-  // cdktf's zip support, never used here: about 40% of the modules a synthesizing test file loads.
-  moduleNameMapper: { '^archiver$': '<rootDir>/__tests__/fixtures/archiver-stub.js' },
+  moduleNameMapper: {
+    // cdktf's zip support, never used here: about 40% of the modules a synthesizing test file loads.
+    '^archiver$': '<rootDir>/__tests__/fixtures/archiver-stub.js',
+    // The two semver functions jest and cdktf call, not all 45 modules of it in every test file.
+    '^semver$': '<rootDir>/__tests__/fixtures/semver-functions.js',
+  },
   // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.
   setupFilesAfterEnv: ['<rootDir>/__tests__/fixtures/construct-traces.ts'],
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',

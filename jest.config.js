@@ -13,7 +13,7 @@ module.exports = {
     // The two semver functions jest and cdktf call, not all 45 modules of it in every test file.
     '^semver$': '<rootDir>/__tests__/fixtures/semver-functions.js',
   },
-  // No source-mapped stack traces for the constructs and tokens cdktf makes, only for errors.
+  // No stack traces for the constructs and tokens cdktf makes, only for errors.
   setupFilesAfterEnv: ['<rootDir>/__tests__/fixtures/construct-traces.ts'],
   globalSetup: '<rootDir>/__tests__/fixtures/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',

@@ -35,8 +35,8 @@ export async function atCommit<T>(project: string, commit: string, nodeModules: 
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-iam-revision-'));
   const dir = path.join(parent, 'checkout');
   const git = simpleGit(project);
-  // Both git calls print what they did on purpose: simple-git waits a further 50 ms
-  // after a git process that printed nothing (--quiet, worktree remove), to be sure of its output.
+  // Both git calls are left to print what they did: after a git process that printed nothing
+  // (--quiet, worktree remove), simple-git waits a further 50 ms to be sure of its output.
   try {
     await git.raw(['worktree', 'add', '--detach', dir, commit]);
     fs.symlinkSync(nodeModules, path.join(dir, 'node_modules'), 'dir');

@@ -7,7 +7,7 @@ import { login as sandboxLogin, LoginOutcome } from '../../tools/sandbox/login';
 import { signToken } from '../../tools/sandbox/token';
 import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 import { pgAdmin, mysqlAdmin } from '../fixtures/engines';
-import { TYPESCRIPT_RUNNER } from '../../tools/shared/typescript-runner';
+import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
 
 /**
  * The sandbox as a user runs it: `npm run connect` logs in with a real signed token, checked
@@ -54,7 +54,7 @@ if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable
   /** `npm run connect -- <args>` as `profile`, with the sandbox's env file, SQL on standard input. */
   function connect(profile: string, args: string[], sql: string, env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, 'cli/connect/main.ts', ...args], {
+      const child = spawn(process.execPath, [...COMMAND_RUNNER, 'cli/connect/main.ts', ...args], {
         cwd: ROOT,
         env: {
           ...process.env, AWS_PROFILE: profile, AWS_CONFIG_FILE: path.join(dir, 'aws-config'), RDS_IAM_OUTPUTS: path.join(dir, 'outputs.json'),

@@ -13,7 +13,7 @@ import { resourceInstances } from '../terraform/terraform-json';
 import type { EngineResult } from './real-engines';
 import type { LoginResult } from './sandbox-logins';
 import { scratchFolders } from '../shared/scratch';
-import { TYPESCRIPT_RUNNER } from '../shared/typescript-runner';
+import { APP_RUNNER, COMMAND_RUNNER } from '../shared/typescript-runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? '5'));
@@ -89,7 +89,7 @@ function main(): void {
     const scaleOut = tmp.make('bench-scale-');
     const scale = repeat(() => {
       fs.rmSync(scaleOut, { recursive: true, force: true });
-      return timed(node, [...TYPESCRIPT_RUNNER, 'tools/bench/bench-app.ts'], { CDKTF_OUTDIR: scaleOut, BENCH_USERS: String(PEOPLE) });
+      return timed(node, [...APP_RUNNER, 'tools/bench/bench-app.ts'], { CDKTF_OUTDIR: scaleOut, BENCH_USERS: String(PEOPLE) });
     });
     const seconds = scale.map((r) => r.seconds);
     const rss = scale.map((r) => r.maxRssKiB ?? 0);
@@ -104,10 +104,10 @@ function main(): void {
     const exampleOut = tmp.make('bench-example-');
     const emptyOut = tmp.make('bench-empty-');
     const apps = alternate(
-      () => timed(node, [...TYPESCRIPT_RUNNER, 'tools/bench/empty-app.ts'], { CDKTF_OUTDIR: emptyOut }).seconds,
-      () => timed(node, [...TYPESCRIPT_RUNNER, 'main.ts'], { CDKTF_OUTDIR: exampleOut }).seconds,
+      () => timed(node, [...APP_RUNNER, 'tools/bench/empty-app.ts'], { CDKTF_OUTDIR: emptyOut }).seconds,
+      () => timed(node, [...APP_RUNNER, 'main.ts'], { CDKTF_OUTDIR: exampleOut }).seconds,
     );
-    rows.push({ what: `Empty one-stack cdktf app, \`node ${TYPESCRIPT_RUNNER.join(' ')}\``, measured: spread(apps.a, sec), target: '' });
+    rows.push({ what: `Empty one-stack cdktf app, \`node ${APP_RUNNER.join(' ')}\``, measured: spread(apps.a, sec), target: '' });
     rows.push({ what: 'Example app (main.ts), same runner', measured: spread(apps.b, sec), target: '' });
     rows.push({ what: '… example ÷ empty, pair by pair', measured: spread(apps.ratios, times), target: '< 2×', pass: median(apps.ratios) < 2 });
 
@@ -144,7 +144,7 @@ function main(): void {
 
 /** Runs a bench script that prints one JSON result per line, or one `{ skipped }` line. */
 function jsonLines<T>(node: string, script: string): (T | { skipped: string })[] {
-  const run = spawnSync(node, [...TYPESCRIPT_RUNNER, script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(node, [...COMMAND_RUNNER, script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as T | { skipped: string });
 }

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { EngineTarget, withEngines } from '../e2e/engines';
 import { StackDir } from '../e2e/terraform';
 import { overridesFor } from '../e2e/workspace';
-import { TYPESCRIPT_RUNNER } from '../shared/typescript-runner';
+import { APP_RUNNER } from '../shared/typescript-runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PEOPLE = Number(process.env.BENCH_ENGINE_PEOPLE ?? '1000');
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const outcome = await withEngines(TARGETS, 'bench-engines-', () => undefined, async ({ terraform, workdir, certs, pluginCache, password, servers }) => {
     const outdir = path.join(workdir, 'app', 'cdktf.out');
     fs.mkdirSync(outdir, { recursive: true });
-    const synth = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, path.join(ROOT, 'tools', 'bench', 'bench-app.ts')], {
+    const synth = spawnSync(process.execPath, [...APP_RUNNER, path.join(ROOT, 'tools', 'bench', 'bench-app.ts')], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...overridesFor(servers, certs.ca), CDKTF_OUTDIR: outdir, BENCH_USERS: String(PEOPLE) },
     });
     if (synth.status !== 0) throw new Error(`bench app synth failed:\n${synth.stderr}`);

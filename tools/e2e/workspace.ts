@@ -10,7 +10,7 @@ import { envPrefix } from '../../lib/model/connection';
 import { projectCopy } from '../shared/project-copy';
 import { Certificates, ServerInfo } from './servers';
 import { StackDir } from './terraform';
-import { TYPESCRIPT_RUNNER } from '../shared/typescript-runner';
+import { APP_RUNNER, COMMAND_RUNNER } from '../shared/typescript-runner';
 
 /** Where run.ts puts the context file for the tests. */
 export const CONTEXT_ENV = 'RDS_IAM_E2E_CONTEXT';
@@ -95,7 +95,7 @@ export class Workspace {
 
   /** Synthesizes the example app as `cdktf synth` would, with the overrides (and any changes to them). */
   synth(change: Record<string, string> = {}): void {
-    const result = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, 'main.ts'], {
+    const result = spawnSync(process.execPath, [...APP_RUNNER, 'main.ts'], {
       cwd: this.dir,
       encoding: 'utf8',
       env: {
@@ -113,7 +113,7 @@ export class Workspace {
   audit(...args: string[]): { status: number | null; report: AuditReport; stderr: string } {
     // Every harness server has the same master password.
     const master = Object.values(this.context.servers)[0].masterPassword;
-    const result = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, 'cli/audit/main.ts', ...args, '--json'], {
+    const result = spawnSync(process.execPath, [...COMMAND_RUNNER, 'cli/audit/main.ts', ...args, '--json'], {
       cwd: this.dir,
       encoding: 'utf8',
       env: { ...this.terraformEnv(master), ...overridesFor(this.context.servers, this.context.certs.ca), ...(this.now === null ? {} : { RDS_IAM_NOW: this.now }) },

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx tools/sandbox/checker-daemon.ts <sandbox folder>`: the sandbox's checker
+ * `node --require tsx/cjs tools/sandbox/checker-daemon.ts <sandbox folder>`: the sandbox's checker
  * as a process. Answers the engines' login hooks on `<folder>/checker.sock` (one line each way,
  * see tools/e2e/iam-checker-client.h) and STS on a loopback port it writes to
  * `<folder>/sts.port`; logs one line per login to `<folder>/checker.log`. Reads

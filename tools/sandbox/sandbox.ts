@@ -24,7 +24,7 @@ import {
 import { Workspace } from '../e2e/workspace';
 import { CheckerState, SandboxDatabase, SandboxPrincipal } from './checker';
 import { CHECKER_FILES } from './checker-daemon';
-import { TYPESCRIPT_RUNNER } from '../shared/typescript-runner';
+import { COMMAND_RUNNER } from '../shared/typescript-runner';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -205,7 +205,7 @@ function installPamService(name: string, auth: string, installed: string[]): voi
 /** Starts the checker daemon in the background; resolves with its STS port once it listens. */
 async function startChecker(dir: string, processes: { what: string; pid: number; signal: NodeJS.Signals }[]): Promise<number> {
   const out = fs.openSync(path.join(dir, 'checker.out'), 'a');
-  const child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, path.join(__dirname, 'checker-daemon.ts'), dir], {
+  const child = spawn(process.execPath, [...COMMAND_RUNNER, path.join(__dirname, 'checker-daemon.ts'), dir], {
     cwd: ROOT, detached: true, stdio: ['ignore', out, out],
   });
   child.unref();

@@ -1,13 +1,14 @@
 /**
  * How TypeScript entry points run, one definition for the tools and tests that start them.
  *
- * The commands (package.json's scripts) run under tsx's CommonJS hook: no module loader
- * thread to start, so a command is about 0.1 s sooner on its way. cdktf.json's app runs
- * under tsx's module loader instead: the hook reads every JavaScript file a process loads to
- * look for ES module syntax, and an app loads cdktf and the providers, a few hundred files
- * and megabytes, which made the example app slower that way than the loader's start costs.
+ * The commands and tools run under tsx's CommonJS hook: no module loader thread to start, so
+ * a command is about 0.1 s sooner on its way. Whatever synthesizes (cdktf.json's app, and the
+ * scan and `validate:terraform`, which synthesize in their own process) runs under tsx's module
+ * loader instead: the hook reads every JavaScript file a process loads to look for ES module
+ * syntax, and synth loads cdktf and the providers, a few hundred files and megabytes, which
+ * made the example app slower that way than the loader's start costs.
  */
 export const COMMAND_RUNNER: readonly string[] = ['--require', 'tsx/cjs'];
 
-/** cdktf.json's `app`: `node --import tsx main.ts`, and anything else that synthesizes an app. */
+/** cdktf.json's `app` (`node --import tsx main.ts`), and anything else that synthesizes in its own process. */
 export const APP_RUNNER: readonly string[] = ['--import', 'tsx'];

@@ -1,8 +1,9 @@
 /**
  * The database fleet. Platform teams edit this file; people edit users.ts.
  * Every field is documented in lib/model/types.ts and in the README ("Configuration").
+ * Like users.ts, this file is data: it is read, never run, so it holds literals only.
  */
-import { AppConfig } from './lib/model/types';
+import type { AppConfig } from './lib/model/types';
 
 export const config = {
   environments: {

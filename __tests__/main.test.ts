@@ -3,20 +3,22 @@ import * as path from 'path';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { App, Testing } from 'cdktf';
-import { synthesize } from '../cli/shared/revision';
-import { config } from '../config';
+import { synthesizeCheckout } from '../cli/shared/revision';
+import { readConfigFile, readUsersFile } from '../lib/validation/data-file';
+import { AppConfig } from '../lib/model/types';
 import { validateInputs } from '../lib/validation/inputs';
 import { synthesizeProject } from '../stacks/compose';
 import { fleet, NOW } from './fixtures/fleet';
-import { folderOf } from './fixtures/git';
+import { EXAMPLE_FILES, folderOf } from './fixtures/git';
 import './fixtures/cdktf-matchers';
 import { projectInput, synthApp } from './fixtures/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const ENV = { RDS_IAM_NOW: NOW.toISOString() };
+const config = readConfigFile(ROOT) as AppConfig;
 
-/** A folder holding only a users.ts: what synth reads from a project besides config.ts. */
-const usersFolder = (source: string): string => folderOf({ 'users.ts': source });
+/** A folder holding a users.ts and the example's config.ts: what synth reads from a project. */
+const usersFolder = (source: string, configSource = EXAMPLE_FILES['config.ts']): string => folderOf({ 'users.ts': source, 'config.ts': configSource });
 
 describe('the example app', () => {
   const stacks = synthApp(projectInput(ROOT));
@@ -35,7 +37,7 @@ describe('the example app', () => {
 
 describe('main.ts as cdktf runs it', () => {
   test('as a process: synthesizes every stack, run as cdktf.json says (as the access report runs each revision)', async () => {
-    const stacks = await synthesize(ROOT);
+    const stacks = await synthesizeCheckout(ROOT);
     expect(Object.keys(stacks)).toHaveLength(8);
     expect(Object.keys(stacks['users-orders'].resource ?? {})).toContain('postgresql_role');
   });
@@ -48,7 +50,7 @@ describe('main.ts as cdktf runs it', () => {
         { username: "o'neil", access: { orders: 'owner' } },
       ];`);
     const newApp = jest.fn(() => Testing.app());
-    expect(() => synthesizeProject({ config, projectDir: dir, env: ENV, newApp })).toThrow(
+    expect(() => synthesizeProject({ projectDir: dir, env: ENV, newApp })).toThrow(
       /users.ts has 4 problems:[^]*users\[0\] \("root"\): username "root" is reserved[^]*users\[1\] \("ok.person"\): unknown database "payroll"[^]*users\[2\] \("o'neil"\): unknown tier "owner"[^]*users\[2\] \("o'neil"\): username contains "'"/,
     );
     expect(newApp).not.toHaveBeenCalled();
@@ -60,7 +62,8 @@ describe('main.ts as cdktf runs it', () => {
     let app: App | undefined;
     // orders, where the entry expired, and billing, where nobody did: all the test reads.
     const { orders, billing } = config.databases;
-    synthesizeProject({ config: { ...config, databases: { orders, billing } }, projectDir: dir, env: ENV, newApp: () => (app = Testing.app()) });
+    const data = { config: { ...config, databases: { orders, billing } }, users: readUsersFile(dir), services: [] };
+    synthesizeProject({ projectDir: dir, data, env: ENV, newApp: () => (app = Testing.app()) });
     // A warning annotation, which cdktf prints as [WARN], not on stderr as an error.
     const manifest = JSON.parse(fs.readFileSync(path.join(app!.outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['users-orders'].annotations).toEqual([

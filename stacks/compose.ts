@@ -9,7 +9,7 @@ import { connectPolicyFor } from '../lib/iam/policy';
 import { AppConfig, DatabaseGrant, grantsOn, homeEnvironmentOf, serviceGrantsOn } from '../lib/model/types';
 import { loginOf } from '../lib/model/connection';
 import { clockFromEnv } from '../lib/model/clock';
-import { readServicesFile, readUsersFile } from '../lib/validation/data-file';
+import { ProjectData, readProjectData } from '../lib/validation/data-file';
 import { validateInputs, ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 import { ActiveService } from '../lib/validation/validate-services';
@@ -142,9 +142,10 @@ export function expiredByDatabase(validated: ValidatedUsers): Map<string, string
 }
 
 export interface SynthesizeProjectProps {
-  readonly config: AppConfig;
-  /** The folder holding users.ts. */
+  /** The folder holding config.ts, users.ts and services.ts. */
   readonly projectDir: string;
+  /** The data files' values, instead of reading them from `projectDir` (another revision's, read from git). @default - read from `projectDir` */
+  readonly data?: ProjectData;
   /** Environment: `RDS_IAM_NOW` for the clock, `RDS_IAM_<KEY>_*` connection overrides. */
   readonly env: NodeJS.ProcessEnv;
   /** Makes the App, called only once every input passed. */
@@ -168,15 +169,14 @@ function withoutSourceMaps<T>(run: () => T): T {
 }
 
 /**
- * What `cdktf synth` runs (main.ts): users.ts read as data, checked with config.ts before the
- * App exists, so bad input throws a ValidationError and writes nothing; then every stack, with
- * a notice on each users stack that still names expired people.
+ * What `cdktf synth` runs (main.ts): config.ts, users.ts and services.ts read as data, checked
+ * before the App exists, so bad input throws a ValidationError and writes nothing; then every
+ * stack, with a notice on each users stack that still names expired people.
  */
 export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
-  // Read as data, never imported: code in users.ts or services.ts could answer validation and synth differently.
-  const users = readUsersFile(props.projectDir);
-  const services = readServicesFile(props.projectDir);
-  const inputs = validateInputs({ config: props.config, users, services, now: clockFromEnv(props.env)(), env: props.env });
+  // Read as data, never imported: code in a data file could answer validation, review and synth differently.
+  const { config, users, services } = props.data ?? readProjectData(props.projectDir);
+  const inputs = validateInputs({ config: config as AppConfig, users, services, now: clockFromEnv(props.env)(), env: props.env });
   return withoutSourceMaps(() => {
     const app = props.newApp();
     const composed = composeApp(app, inputs);

@@ -1,5 +1,7 @@
 import { diffLines } from 'diff';
 import { AccessDiff, hasChanges, LinesChange, MassRemoval, PersonChange, PersonNotes, RevisionAccess, TextChange } from '../../lib/access/access-diff';
+import { CodeChange, codeAcknowledgement } from '../../lib/access/code-changes';
+import { ConfigurationChange } from '../../lib/access/configuration-diff';
 import { hasExpired } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 
@@ -43,7 +45,7 @@ function fenced(info: string, text: string): string {
 }
 
 function who(person: string, notes: PersonNotes | undefined): string {
-  if (notes?.service) return `${code(person)} (service)`;
+  if (notes?.service) return `${code(person)} (service${notes.owner !== undefined ? `, owner ${inertText(notes.owner)}` : ''})`;
   return notes?.displayName ? `${code(person)} (${inertText(notes.displayName)})` : code(person);
 }
 
@@ -70,9 +72,16 @@ export function accessMatrix(revision: RevisionAccess, now: Date): string {
 export interface ChangesOptions {
   /** The base revision as the user named it. */
   readonly baseName: string;
-  /** Notes the report could not read, one sentence each. */
+  /** The head revision as the user named it. @default - the working tree */
+  readonly headName?: string;
+  /** Notes the report could not read, one sentence each. @default - none */
   readonly caveats?: readonly string[];
+  /** @default - no mass removal */
   readonly massRemoval?: MassRemoval;
+  /** Files changed besides the data files: named at the top, never vouched for. @default - none */
+  readonly codeChanges?: readonly CodeChange[];
+  /** What else the stacks declare differently, path by path. @default - none */
+  readonly configuration?: readonly ConfigurationChange[];
 }
 
 /**
@@ -105,12 +114,36 @@ export function accessChanges(diff: AccessDiff, base: RevisionAccess, head: Revi
   add('Service roles', hasChanges(diff.serviceRoles) ? [linesBody(diff.serviceRoles)] : []);
   add('Policies', diff.policies.map(textItem));
   add('Other resources', diff.other.map(textItem));
+  add('Everything else that deploys (Terraform JSON paths)', (options.configuration ?? []).map(configurationItem));
 
-  const warning = options.massRemoval ? [massRemovalWarning(options.massRemoval)] : [];
+  const codeChanges = options.codeChanges ?? [];
+  const warning = [
+    ...(codeChanges.length > 0 ? [codeChangesWarning(codeChanges)] : []),
+    ...(options.massRemoval ? [massRemovalWarning(options.massRemoval)] : []),
+  ];
   const caveats = (options.caveats ?? []).map((c) => `_${inertText(c)}_`);
   const body = sections.map(([title, items]) => `**${title}**\n${items.map((i) => `- ${i}`).join('\n')}`);
   const parts = [...warning, ...caveats, ...(body.length > 0 ? body : ['No access changes.'])];
-  return `## Database access changes against ${code(options.baseName)}\n\n${parts.join('\n\n')}\n`;
+  const against = options.headName !== undefined ? `${code(options.headName)} against ${code(options.baseName)}` : `against ${code(options.baseName)}`;
+  return `## Database access changes ${against}\n\n${parts.join('\n\n')}\n`;
+}
+
+function codeChangesWarning(changes: readonly CodeChange[]): string {
+  const status: Readonly<Record<string, string>> = { A: 'added', D: 'deleted', M: 'changed', T: 'type changed' };
+  return [
+    '> [!CAUTION]',
+    `> **Code changes: ${changes.length} file${changes.length === 1 ? '' : 's'} besides the data files.** This report was computed from`,
+    '> config.ts, users.ts and services.ts by the code that ran it, so it cannot say what these do; a code owner must review each:',
+    ...changes.map((c) => `> - ${code(c.path)} ${status[c.status] ?? c.status}`),
+    '>',
+    `> \`npm run validate -- --base …\` fails until a code owner acknowledges them with ${code(`Acknowledge-code: ${codeAcknowledgement(changes)}`)}`,
+    '> in an approving review (or `--acknowledge-code`).',
+  ].join('\n');
+}
+
+function configurationItem(c: ConfigurationChange): string {
+  const side = (json: string | undefined) => (json === undefined ? '(none)' : code(json));
+  return `${code(c.path)}: ${side(c.before)} → ${side(c.after)}`;
 }
 
 function massRemovalWarning(removal: MassRemoval): string {
@@ -120,7 +153,7 @@ function massRemovalWarning(removal: MassRemoval): string {
     ...removal.reasons.map((r) => `> - ${inertText(r)}`),
     '>',
     `> \`npm run validate -- --base …\` fails until it is acknowledged with ${code(`RDS_IAM_ACKNOWLEDGE_REMOVAL=${removal.acknowledgement}`)}`,
-    `> (or ${code(`--acknowledge-removal ${removal.acknowledgement}`)}; in a pull request, a line ${code(`Acknowledge-removal: ${removal.acknowledgement}`)} in its description).`,
+    `> (or ${code(`--acknowledge-removal ${removal.acknowledgement}`)}; in a pull request, a line ${code(`Acknowledge-removal: ${removal.acknowledgement}`)} in an approving review by someone other than the author).`,
   ].join('\n');
 }
 

@@ -1,22 +1,37 @@
-/** The mass-removal guard's settings, from flags or the environment (CI sets the latter). */
-import { DEFAULT_MAX_REMOVED_PEOPLE } from '../../lib/access/access-diff';
+/** The review guards' settings and acknowledgements, from flags or the environment (CI sets the latter). */
+import { DEFAULT_MAX_REMOVED_PEOPLE, DEFAULT_REMOVAL_WINDOW_DAYS } from '../../lib/access/access-diff';
 import { CommandError } from './command';
 
-/**
- * How many people may lose all access in one change: `--max-removed-people`, else
- * `RDS_IAM_MAX_REMOVED_PEOPLE`, else the default.
- */
-export function removalThreshold(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = flag ?? env.RDS_IAM_MAX_REMOVED_PEOPLE;
-  if (raw === undefined || raw === '') return DEFAULT_MAX_REMOVED_PEOPLE;
-  if (!/^\d{1,6}$/.test(raw)) {
-    throw new CommandError(`the removal threshold must be a whole number of people, got ${JSON.stringify(raw)}; e.g. --max-removed-people 5`);
-  }
+function wholeNumber(raw: string | undefined, fallback: number, what: string, example: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,6}$/.test(raw)) throw new CommandError(`${what} must be a whole number, got ${JSON.stringify(raw)}; e.g. ${example}`);
   return Number(raw);
 }
 
-/** The acknowledgement given: `--acknowledge-removal`, else `RDS_IAM_ACKNOWLEDGE_REMOVAL`. */
+/**
+ * How many people (and, apart, services) may lose access in one change: `--max-removed-people`,
+ * else `RDS_IAM_MAX_REMOVED_PEOPLE`, else the default.
+ */
+export function removalThreshold(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  return wholeNumber(flag ?? env.RDS_IAM_MAX_REMOVED_PEOPLE, DEFAULT_MAX_REMOVED_PEOPLE, 'the removal threshold', '--max-removed-people 5');
+}
+
+/** Days in which an expiry brought forward counts as a removal: `--removal-window-days`, else `RDS_IAM_REMOVAL_WINDOW_DAYS`, else 7. */
+export function removalWindowDays(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  return wholeNumber(flag ?? env.RDS_IAM_REMOVAL_WINDOW_DAYS, DEFAULT_REMOVAL_WINDOW_DAYS, 'the removal window', '--removal-window-days 14');
+}
+
+const given = (raw: string | undefined) => {
+  const trimmed = (raw ?? '').trim();
+  return trimmed === '' ? undefined : trimmed;
+};
+
+/** The removal acknowledgement given: `--acknowledge-removal`, else `RDS_IAM_ACKNOWLEDGE_REMOVAL`. */
 export function acknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = (flag ?? env.RDS_IAM_ACKNOWLEDGE_REMOVAL ?? '').trim();
-  return raw === '' ? undefined : raw;
+  return given(flag ?? env.RDS_IAM_ACKNOWLEDGE_REMOVAL);
+}
+
+/** The code-change acknowledgement given: `--acknowledge-code`, else `RDS_IAM_ACKNOWLEDGE_CODE`. */
+export function codeAcknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return given(flag ?? env.RDS_IAM_ACKNOWLEDGE_CODE);
 }

@@ -1,68 +1,86 @@
 /**
- * `npm run validate`: the pull-request check of users.ts, services.ts and config.ts. Stricter than
- * synth: an entry past its expiry day fails here (synth drops it), so stale entries
- * are removed in review rather than linger.
- * `npm run validate -- --base <git-ref>`: also fails on a mass removal against that revision
- * (see the README, "Access report") unless the removal is acknowledged.
+ * `npm run validate`: the pull-request check of config.ts, users.ts and services.ts, read as
+ * data. Stricter than synth: an entry past its expiry fails here (synth drops it), so stale
+ * entries are removed in review rather than linger.
+ * `npm run validate -- --base <git-ref> [--head <git-ref>]`: the head's data files (from git,
+ * or the working tree) are checked, and the change against the base fails on a mass removal
+ * or on any file changed besides the data files, each until it is acknowledged (see the
+ * README, "Access report"). Run by the base revision's code, as the example workflow does.
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { config } from '../../config';
 import { accessDiff, massRemoval } from '../../lib/access/access-diff';
+import { codeAcknowledgement } from '../../lib/access/code-changes';
 import { clockFromEnv } from '../../lib/model/clock';
-import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
+import { AppConfig } from '../../lib/model/types';
 import { validateInputs } from '../../lib/validation/inputs';
 import { CommandError, runCommand, Write } from '../shared/command';
-import { acknowledgementGiven, removalThreshold } from '../shared/removal-guard';
-import { baseAndHead, synthesize, Synthesizer } from '../shared/revision';
+import { acknowledgementGiven, codeAcknowledgementGiven, removalThreshold, removalWindowDays } from '../shared/removal-guard';
+import { baseAndHead, changedCode, dataOf, resolveRevisions, RevisionRef, synthesizeData, Synthesizer } from '../shared/revision';
 
-/** This checkout: the users.ts and services.ts read here go with the config.ts this command imports. */
-const PROJECT = path.resolve(__dirname, '../..');
-
-/** The checkout validated and how its revisions are synthesized; tests hand in their own. */
+/** The checkout validated and how its revisions' data is synthesized; tests hand in their own. */
 export interface ValidateTarget {
   readonly project: string;
   readonly synthesize: Synthesizer;
 }
 
-/** Fails (CommandError) when the change against `base` is a mass removal nobody acknowledged. */
-async function checkRemovals(target: ValidateTarget, base: string, acknowledgement: string | undefined, maxRemovedPeople: number, write: Write): Promise<void> {
-  const [before, after] = await baseAndHead(target.project, base, target.synthesize);
-  const removal = massRemoval(accessDiff(before, after), { maxRemovedPeople });
-  if (!removal || acknowledgement === removal.acknowledgement) {
-    write(removal ? `Mass removal against ${base} acknowledged (${removal.acknowledgement}).\n` : '');
-    return;
-  }
-  const given = acknowledgement === undefined
-    ? ''
-    : `The acknowledgement given (${JSON.stringify(acknowledgement)}) is for another removal.\n`;
-  throw new CommandError([
-    `mass removal against ${base}:`,
-    ...removal.reasons.map((r) => `  - ${r}`),
-    `${given}If this is intended, run again with RDS_IAM_ACKNOWLEDGE_REMOVAL=${removal.acknowledgement} (or --acknowledge-removal ${removal.acknowledgement});`,
-    `in a pull request, add the line "Acknowledge-removal: ${removal.acknowledgement}" to its description.`,
-  ].join('\n'));
+const DEFAULT_TARGET: ValidateTarget = { project: path.resolve(__dirname, '../..'), synthesize: synthesizeData };
+
+/** The unacknowledged part of `given` against `expected`, as lines for the error. */
+function refusal(what: string, expected: string, given: string | undefined, how: readonly string[]): string[] {
+  const other = given === undefined ? [] : [`The acknowledgement given (${JSON.stringify(given)}) is for another ${what}.`];
+  return [...other, ...how.map((line) => line.replace('<code>', expected))];
 }
 
-export async function main(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  write: Write,
-  target: ValidateTarget = { project: PROJECT, synthesize },
-): Promise<void> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write, target: ValidateTarget = DEFAULT_TARGET): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { base: { type: 'string' }, 'acknowledge-removal': { type: 'string' }, 'max-removed-people': { type: 'string' } },
+    options: {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      'acknowledge-removal': { type: 'string' },
+      'acknowledge-code': { type: 'string' },
+      'max-removed-people': { type: 'string' },
+      'removal-window-days': { type: 'string' },
+    },
   });
+  const now = clockFromEnv(env)();
+  if (values.head !== undefined && values.base === undefined) throw new CommandError('--head goes with --base');
+  const refs = values.base !== undefined ? await resolveRevisions(target.project, values.base, values.head) : undefined;
+  const headRef: RevisionRef = refs?.[1] ?? { name: 'the working tree' };
+  const data = await dataOf(target.project, headRef);
+  const valid = validateInputs({ config: data.config as AppConfig, users: data.users, services: data.services, now, env, onExpired: 'error' });
+  const counts = `${valid.validated.active.length} people, ${valid.services.length} services, ${Object.keys(valid.config.databases).length} databases`;
+  write(`users.ts, services.ts and config.ts${values.head !== undefined ? ` at ${values.head}` : ''} are valid: ${counts}.\n`);
+  if (refs === undefined) return;
+
+  const problems: string[] = [];
+  const [before, after] = await baseAndHead(target.project, refs, env, target.synthesize);
   const maxRemovedPeople = removalThreshold(values['max-removed-people'], env);
-  const users = readUsersFile(target.project);
-  const services = readServicesFile(target.project);
-  const valid = validateInputs({ config, users, services, now: clockFromEnv(env)(), env, onExpired: 'error' });
-  const counts = `${valid.validated.active.length} people, ${valid.services.length} services, ${Object.keys(config.databases).length} databases`;
-  write(`users.ts, services.ts and config.ts are valid: ${counts}.\n`);
-  if (values.base !== undefined) {
-    await checkRemovals(target, values.base, acknowledgementGiven(values['acknowledge-removal'], env), maxRemovedPeople, write);
+  const removal = massRemoval(accessDiff(before, after), before, after, { maxRemovedPeople, windowDays: removalWindowDays(values['removal-window-days'], env), now });
+  const removalGiven = acknowledgementGiven(values['acknowledge-removal'], env);
+  if (removal && removalGiven === removal.acknowledgement) {
+    write(`Mass removal against ${values.base} acknowledged (${removal.acknowledgement}).\n`);
+  } else if (removal) {
+    problems.push(`mass removal against ${values.base}:`, ...removal.reasons.map((r) => `  - ${r}`), ...refusal('removal', removal.acknowledgement, removalGiven, [
+      'If this is intended, run again with RDS_IAM_ACKNOWLEDGE_REMOVAL=<code> (or --acknowledge-removal <code>);',
+      'in a pull request, a reviewer other than the author approves with the line "Acknowledge-removal: <code>".',
+    ]));
   }
+
+  const code = await changedCode(target.project, refs);
+  const expected = codeAcknowledgement(code);
+  const codeGiven = codeAcknowledgementGiven(values['acknowledge-code'], env);
+  if (expected !== undefined && codeGiven === expected) {
+    write(`Code changes against ${values.base} acknowledged (${expected}): ${code.map((c) => c.path).join(', ')}.\n`);
+  } else if (expected !== undefined) {
+    problems.push(`${code.length} file${code.length === 1 ? '' : 's'} changed besides the data files (the access report cannot say what code does):`,
+      ...code.map((c) => `  - ${c.path} (${c.status})`), ...refusal('set of code changes', expected, codeGiven, [
+        'A code owner reviews them; then run again with RDS_IAM_ACKNOWLEDGE_CODE=<code> (or --acknowledge-code <code>);',
+        'in a pull request, a code owner approves with the line "Acknowledge-code: <code>".',
+      ]));
+  }
+  if (problems.length > 0) throw new CommandError(problems.join('\n'));
 }
 
 if (require.main === module) runCommand('validate', main);

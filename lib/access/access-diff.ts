@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { expiryEnd } from '../model/clock';
 import { byCodeUnit } from '../model/order';
 import { DeployedAccess, DeployedDatabase } from './deployed-access';
 
@@ -9,6 +10,8 @@ export interface PersonNotes {
   readonly displayName?: string;
   readonly expires?: string;
   readonly reason?: string;
+  /** Who answers for a service (services.ts). */
+  readonly owner?: string;
 }
 
 /** Display name, expiry and reason of each entry of a users list (entries without a string username are skipped). */
@@ -27,13 +30,19 @@ export function personNotes(users: unknown): Map<string, PersonNotes> {
   return notes;
 }
 
-/** The reason of each entry of a services list, marked as a service (entries without a string name are skipped). */
+/** The reason, owner and expiry of each entry of a services list, marked as a service (entries without a string name are skipped). */
 export function serviceNotes(services: unknown): Map<string, PersonNotes> {
   const notes = new Map<string, PersonNotes>();
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   for (const entry of Array.isArray(services) ? services : []) {
-    const { name, reason } = (entry ?? {}) as Record<string, unknown>;
+    const { name, reason, owner, expires } = (entry ?? {}) as Record<string, unknown>;
     if (typeof name !== 'string') continue;
-    notes.set(name, { service: true, ...(typeof reason === 'string' ? { reason } : {}) });
+    notes.set(name, {
+      service: true,
+      ...(text(expires) !== undefined ? { expires: text(expires) } : {}),
+      ...(text(reason) !== undefined ? { reason: text(reason) } : {}),
+      ...(text(owner) !== undefined ? { owner: text(owner) } : {}),
+    });
   }
   return notes;
 }
@@ -89,10 +98,6 @@ export interface AccessDiff {
   readonly serviceRoles: LinesChange;
   readonly policies: readonly TextChange[];
   readonly other: readonly TextChange[];
-  /** People who had some database access before and have none after, sorted. */
-  readonly removedPeople: readonly string[];
-  /** People with any database access before (the base of the removal share). */
-  readonly peopleBefore: number;
 }
 
 const sorted = (items: Iterable<string>) => [...new Set(items)].sort(byCodeUnit);
@@ -167,10 +172,6 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
     .map((person) => ({ person, from: base.notes.get(person)!.expires, to: head.notes.get(person)!.expires }))
     .filter((c) => c.from !== c.to);
 
-  const peopleWithAccess = (access: DeployedAccess) => new Set(Object.values(access.databases).flatMap((d) => Object.keys(d.people)));
-  const before = peopleWithAccess(a);
-  const after = peopleWithAccess(b);
-
   const texts = (x: Readonly<Record<string, string>> = {}, y: Readonly<Record<string, string>> = {}): TextChange[] =>
     keysOf(x, y)
       .filter((where) => x[where] !== y[where])
@@ -192,8 +193,6 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
     serviceRoles: linesChange('services', a.services?.roles, b.services?.roles),
     policies: texts({ ...a.identityCenter?.policies, ...a.services?.policies }, { ...b.identityCenter?.policies, ...b.services?.policies }),
     other: texts(a.other, b.other),
-    removedPeople: sorted([...before].filter((p) => !after.has(p))),
-    peopleBefore: before.size,
   };
 }
 
@@ -206,16 +205,26 @@ export function isUnchanged(diff: AccessDiff): boolean {
   return lists.every((l) => l.length === 0) && ![diff.identityCenterMembers, diff.identityCenterAssignments, diff.serviceRoles].some(hasChanges);
 }
 
-/** How many removals a change may make before it needs an acknowledgement. */
+/** How much removal a change may make before it needs an acknowledgement. */
 export interface RemovalGuardOptions {
   /**
-   * People who may lose all their database access in one change.
+   * People who may lose access in one change, counted for all access and for each database;
+   * services are counted apart, against the same number.
    * @default 3
    */
   readonly maxRemovedPeople?: number;
+  /**
+   * Days ahead in which an expiry the change sets or moves earlier counts as a removal now:
+   * `expires: <tomorrow>` removes as surely as deleting the entry, one deploy later.
+   * @default 7
+   */
+  readonly windowDays?: number;
+  /** Today, for the window. @default - the system clock */
+  readonly now?: Date;
 }
 
 export const DEFAULT_MAX_REMOVED_PEOPLE = 3;
+export const DEFAULT_REMOVAL_WINDOW_DAYS = 7;
 
 /** A change that removes more than a review should take on trust. */
 export interface MassRemoval {
@@ -228,24 +237,103 @@ export interface MassRemoval {
   readonly acknowledgement: string;
 }
 
+/** Whose access ends because of a change: at once, or within the window through an expiry the change brought forward. */
+export interface Endings {
+  /** Name → the databases whose access ends for them, sorted. */
+  readonly byName: ReadonlyMap<string, readonly string[]>;
+  /** Names whose every database access ends (they keep none after the window), sorted. */
+  readonly allAccess: readonly string[];
+  /** Names that end through an expiry the change set or brought forward into the window. */
+  readonly byExpiry: ReadonlySet<string>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
- * A mass removal in `diff`, or undefined: more than `maxRemovedPeople` people losing all
- * access, or a database key disappearing (renaming a key replaces its database and drops
- * everyone's users on it).
+ * Who loses which access because of the change between `base` and `head`: every loss in the
+ * diff, and every database of anyone whose expiry the change set or moved earlier to fall
+ * within `windowDays` of `now`.
  */
-export function massRemoval(diff: AccessDiff, options: RemovalGuardOptions = {}): MassRemoval | undefined {
+export function endingsOf(diff: AccessDiff, base: RevisionAccess, head: RevisionAccess, options: RemovalGuardOptions = {}): Endings {
+  const now = options.now ?? new Date();
+  const horizon = now.getTime() + (options.windowDays ?? DEFAULT_REMOVAL_WINDOW_DAYS) * DAY_MS;
+  const byName = new Map<string, Set<string>>();
+  const end = (name: string, database: string) => {
+    if (!byName.has(name)) byName.set(name, new Set());
+    byName.get(name)!.add(database);
+  };
+  for (const loss of diff.losses) end(loss.person, loss.database);
+  const headDatabases = databasesByName(head.access);
+  const byExpiry = new Set<string>();
+  for (const [name, note] of head.notes) {
+    const after = note.expires !== undefined ? expiryEnd(note.expires) : undefined;
+    if (after === undefined || after.getTime() > horizon) continue;
+    const before = base.notes.get(name)?.expires;
+    const beforeEnd = before !== undefined ? expiryEnd(before) : undefined;
+    // Only what the change brought forward: an expiry already that close in the base is no news.
+    if (beforeEnd !== undefined && beforeEnd.getTime() <= after.getTime()) continue;
+    const databases = headDatabases.get(name) ?? [];
+    if (databases.length === 0) continue;
+    byExpiry.add(name);
+    for (const database of databases) end(name, database);
+  }
+  const allAccess = [...byName.keys()].filter((name) => (headDatabases.get(name) ?? []).every((d) => byName.get(name)!.has(d)));
+  return {
+    byName: new Map([...byName].sort(([a], [b]) => byCodeUnit(a, b)).map(([name, databases]) => [name, sorted(databases)])),
+    allAccess: sorted(allAccess),
+    byExpiry,
+  };
+}
+
+/** Name → the databases it has access to, in deployed access. */
+function databasesByName(access: DeployedAccess): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [database, deployed] of Object.entries(access.databases)) {
+    for (const name of Object.keys(deployed.people)) {
+      if (!out.has(name)) out.set(name, []);
+      out.get(name)!.push(database);
+    }
+  }
+  return out;
+}
+
+/**
+ * A mass removal in the change between `base` and `head`, or undefined: more than
+ * `maxRemovedPeople` people (or, apart, services) whose access ends at once or within the
+ * window, counted for all access and for each database; or a database key disappearing
+ * (renaming a key replaces its database and drops everyone's users on it).
+ */
+export function massRemoval(diff: AccessDiff, base: RevisionAccess, head: RevisionAccess, options: RemovalGuardOptions = {}): MassRemoval | undefined {
   const max = options.maxRemovedPeople ?? DEFAULT_MAX_REMOVED_PEOPLE;
+  const windowDays = options.windowDays ?? DEFAULT_REMOVAL_WINDOW_DAYS;
+  const endings = endingsOf(diff, base, head, options);
+  const isService = (name: string) => (head.notes.get(name) ?? base.notes.get(name))?.service === true;
+  const before = databasesByName(base.access);
   const reasons: string[] = [];
-  if (diff.removedPeople.length > max) {
-    reasons.push(`${diff.removedPeople.length} of ${diff.peopleBefore} people lose all database access (more than ${max}): ${diff.removedPeople.join(', ')}`);
+  const when = (names: readonly string[]) => (names.some((n) => endings.byExpiry.has(n)) ? ` at once or within ${windowDays} days` : '');
+  const listed = (names: readonly string[]) => names.map((n) => (endings.byExpiry.has(n) ? `${n} (expiry brought forward)` : n)).join(', ');
+  for (const [kind, service] of [['people', false], ['services', true]] as const) {
+    const population = [...before.keys()].filter((n) => isService(n) === service);
+    const all = endings.allAccess.filter((n) => isService(n) === service);
+    if (all.length > max) {
+      reasons.push(`${all.length} of ${population.length} ${kind} lose all database access${when(all)} (more than ${max}): ${listed(all)}`);
+    }
+    for (const database of keysOf(...[...endings.byName.values()].map((ds) => Object.fromEntries(ds.map((d) => [d, true]))))) {
+      const losing = [...endings.byName].filter(([n, ds]) => isService(n) === service && ds.includes(database)).map(([n]) => n);
+      const had = [...before].filter(([n, ds]) => isService(n) === service && ds.includes(database)).length;
+      // A database that disappears is its own reason below.
+      if (losing.length > max && losing.some((n) => !all.includes(n)) && !diff.databasesRemoved.includes(database)) {
+        reasons.push(`${losing.length} of ${had} ${kind} lose access to ${database}${when(losing)} (more than ${max}): ${listed(losing)}`);
+      }
+    }
   }
   for (const key of diff.databasesRemoved) {
     reasons.push(`database key ${key} disappears: its database and users stacks would be destroyed (a renamed key is a new database)`);
   }
   if (reasons.length === 0) return undefined;
   const digest = createHash('sha256')
-    .update(JSON.stringify({ people: diff.removedPeople, databases: diff.databasesRemoved }))
+    .update(JSON.stringify({ endings: [...endings.byName], databases: diff.databasesRemoved }))
     .digest('hex')
     .slice(0, 8);
-  return { reasons, acknowledgement: `remove-${diff.removedPeople.length}-${diff.databasesRemoved.length}-${digest}` };
+  return { reasons, acknowledgement: `remove-${endings.byName.size}-${diff.databasesRemoved.length}-${digest}` };
 }

@@ -78,15 +78,17 @@ class Reader {
       const declaration = exportedConst(statement, exportName);
       if (statement.type === 'ImportDeclaration') {
         this.checkImport(statement);
+      } else if (isTypeOnly(statement)) {
+        // Types are erased: `export type DatabaseKey = keyof typeof config.databases;` runs nothing.
       } else if (!found && declaration) {
         found = true;
         value = this.read(declaration);
       } else {
-        this.refuse(statement, `only \`export const ${exportName} = [ … ];\` and type imports may be here; move this ${describe(statement)} to another file`);
+        this.refuse(statement, `only \`export const ${exportName} = …;\`, types and type imports may be here; move this ${describe(statement)} to another file`);
       }
     }
     if (!found && this.problems.length === 0) {
-      this.refuseAtLine(1, 0, `no \`export const ${exportName} = [ … ];\`; declare the list as one exported constant`);
+      this.refuseAtLine(1, 0, `no \`export const ${exportName} = …;\`; declare the value as one exported constant`);
     }
     return value;
   }
@@ -189,6 +191,13 @@ class Reader {
   }
 }
 
+/** A statement that declares only types (`type`, `interface`, `export type …`): erased, never run. */
+function isTypeOnly(statement: t.Statement): boolean {
+  const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+  if (statement.type === 'ExportNamedDeclaration' && declaration === null) return statement.exportKind === 'type' && statement.source == null;
+  return declaration?.type === 'TSTypeAliasDeclaration' || declaration?.type === 'TSInterfaceDeclaration';
+}
+
 /** The initializer of `export const <exportName> = …;` (one declaration), if `statement` is that. */
 function exportedConst(statement: t.Statement, exportName: string): t.Expression | undefined {
   if (statement.type !== 'ExportNamedDeclaration' || statement.declaration?.type !== 'VariableDeclaration') return undefined;
@@ -214,6 +223,60 @@ function describe(node: t.Node): string {
     case 'ClassDeclaration': return 'class';
   }
   return node.type.replace(/^TS/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** The data files a revision's access is computed from: read as data, never run, whoever wrote them. */
+export const DATA_FILES = { config: 'config.ts', users: 'users.ts', services: 'services.ts' } as const;
+
+/** What the data files of one revision hold, unchecked (validateInputs checks them). */
+export interface ProjectData {
+  readonly config: unknown;
+  readonly users: unknown;
+  readonly services: unknown;
+}
+
+/**
+ * The three data files of a revision, each read from `sourceOf(fileName)` (undefined when the
+ * file does not exist: only services.ts may be missing, a fork from before services).
+ * Every file's problems are named in one ValidationError.
+ */
+export function parseProjectData(sourceOf: (fileName: string) => string | undefined): ProjectData {
+  const failures: string[] = [];
+  const read = (fileName: string, exportName: string, missing?: DataValue): unknown => {
+    const source = sourceOf(fileName);
+    if (source === undefined) {
+      if (missing !== undefined) return missing;
+      failures.push(`${fileName} is missing; every revision needs one`);
+      return undefined;
+    }
+    try {
+      return parseDataSource(source, fileName, exportName);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      failures.push(error.message);
+      return undefined;
+    }
+  };
+  const data = { config: read(DATA_FILES.config, 'config'), users: read(DATA_FILES.users, 'users'), services: read(DATA_FILES.services, 'services', []) };
+  if (failures.length > 0) throw new ValidationError(failures.join('\n\n'));
+  return data;
+}
+
+/** The data files of the checkout at `projectRoot`, as they are on disk. */
+export function readProjectData(projectRoot: string): ProjectData {
+  return parseProjectData((fileName) => {
+    const file = path.join(projectRoot, fileName);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  });
+}
+
+/**
+ * The `config` of `<projectRoot>/config.ts`, read as data like users.ts (unchecked:
+ * validateConfig checks it). config.ts is never imported by what synthesizes or reviews, so
+ * a change to it is a change of data the report shows, never code that decides what it shows.
+ */
+export function readConfigFile(projectRoot: string): unknown {
+  return readDataFile(path.join(projectRoot, DATA_FILES.config), 'config');
 }
 
 /** The `users` list of `<projectRoot>/users.ts`, read as data (unchecked: validateUsers checks it). */

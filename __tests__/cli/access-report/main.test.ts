@@ -54,4 +54,56 @@ describe('npm run access-report', () => {
     await expect(report('--project', dir, '--base=--output=users.ts')).rejects.toThrow(/"--output=users.ts" is not a commit/);
     expect(fs.readFileSync(path.join(dir, 'users.ts'), 'utf8')).toBe(EXAMPLE_FILES['users.ts']);
   });
+
+  test('names every file changed besides the data files, and computes the report from data alone', async () => {
+    const { dir, git } = exampleRepository();
+    // The attack: code that rewrites what synth reads, except while a report runs. It is never run here.
+    fs.mkdirSync(path.join(dir, '.gen/providers/mysql'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.gen/providers/mysql/index.ts'), "require('fs').writeFileSync('ran.txt', 'code from the pull request ran');\n");
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"x"}\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pull request');
+    const out = await report('--project', dir, '--base', 'main~1', '--head', 'main');
+    expect(out).toMatch(/^## Database access changes `main` against `main~1`\n\n> \[!CAUTION\]\n> \*\*Code changes: 2 files besides the data files\.\*\*/);
+    expect(out).toContain('> - `.gen/providers/mysql/index.ts` added\n> - `package.json` added');
+    expect(out).toMatch(/Acknowledge-code: code-2-[0-9a-f]{12}/);
+    expect(out).toContain('No access changes.');
+    expect(fs.existsSync(path.join(dir, 'ran.txt'))).toBe(false);
+  });
+
+  test('a data-only change gets the report it always had, with no code warning', async () => {
+    const { dir, git } = exampleRepository();
+    edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'write' }");
+    git('commit', '-q', '-am', 'pull request');
+    const out = await report('--project', dir, '--base', 'main~1', '--head', 'main');
+    expect(out).toBe('## Database access changes `main` against `main~1`\n\n**Tier changes**\n- `carla.mendes`: `billing` read → write\n');
+  });
+
+  test('reads --head from git, never from the working tree', async () => {
+    const { dir, git } = exampleRepository();
+    git('checkout', '-q', '-b', 'pr');
+    edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'admin' }");
+    git('commit', '-q', '-am', 'pull request');
+    git('checkout', '-q', 'main');
+    edit(dir, 'users.ts', "access: { billing: 'read' }", "access: { billing: 'write' }");
+    const out = await report('--project', dir, '--base', 'main', '--head', 'pr');
+    expect(out).toContain('`billing` read → admin');
+  });
+
+  test('shows a provider connection moved to another host, which the access model does not read', async () => {
+    const { dir } = exampleRepository();
+    edit(dir, 'config.ts', "      allowedCidrs: ['10.20.0.0/16'],\n    },\n    billing", "      allowedCidrs: ['10.20.0.0/16'],\n      connection: { host: 'db.elsewhere.example', sslMode: 'require' },\n    },\n    billing");
+    const out = await report('--project', dir, '--base', 'main');
+    expect(out).not.toContain('No access changes.');
+    expect(out).toMatch(/\*\*Everything else that deploys \(Terraform JSON paths\)\*\*\n[^]*- `users-orders provider\.postgresql\[0\]\.host`: `"\$\{data\.terraform_remote_state[^`]*` → `"db\.elsewhere\.example"`/);
+    expect(out).toContain('- `users-orders provider.postgresql[0].sslmode`: `"verify-full"` → `"require"`');
+  });
+
+  test('fails when the pull request turns config.ts into code, naming the line', async () => {
+    const { dir, git } = exampleRepository();
+    edit(dir, 'config.ts', "      engineVersion: '16',\n      databaseName: 'orders',", "      engineVersion: process.env.CI ? '16' : '15',\n      databaseName: 'orders',");
+    git('commit', '-q', '-am', 'pull request');
+    await expect(report('--project', dir, '--base', 'main~1', '--head', 'main')).rejects.toThrow(/^main: config\.ts must be plain data[^]*config\.ts:\d+:22: an expression is code, not a value/);
+  });
 });
+

@@ -88,7 +88,7 @@ describe('accessChanges', () => {
   test('warns first about a mass removal, with the acknowledgement that lets it through', () => {
     const head = synthRevision(people.slice(0, 1));
     const diff = accessDiff(base, head);
-    const report = accessChanges(diff, base, head, { baseName: 'main', massRemoval: massRemoval(diff, { maxRemovedPeople: 1 }) });
+    const report = accessChanges(diff, base, head, { baseName: 'main', massRemoval: massRemoval(diff, base, head, { maxRemovedPeople: 1, now: NOW }) });
     expect(report).toMatch(/^## Database access changes against `main`\n\n> \[!WARNING\]\n> \*\*Mass removal\.\*\*/);
     expect(report).toContain('> - 2 of 3 people lose all database access (more than 1): bob, carol.x@example.com');
     expect(report).toMatch(/RDS_IAM_ACKNOWLEDGE_REMOVAL=remove-2-0-[0-9a-f]{8}/);

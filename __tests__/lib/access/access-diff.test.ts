@@ -1,6 +1,6 @@
-import { accessDiff, isUnchanged, massRemoval } from '../../../lib/access/access-diff';
+import { accessDiff, isUnchanged, massRemoval, RemovalGuardOptions, RevisionAccess } from '../../../lib/access/access-diff';
 import { UserEntry } from '../../../lib/model/types';
-import { cloneFleet, fleet, onlyDatabases, people } from '../../fixtures/fleet';
+import { cloneFleet, fleet, NOW, onlyDatabases, people } from '../../fixtures/fleet';
 import { synthRevision as revision } from '../../fixtures/synth';
 
 describe('accessDiff', () => {
@@ -57,6 +57,9 @@ describe('accessDiff', () => {
   });
 });
 
+/** The guard as validate runs it, on the tests' clock. */
+const guard = (base: RevisionAccess, head: RevisionAccess, options: RemovalGuardOptions = {}) => massRemoval(accessDiff(base, head), base, head, { now: NOW, ...options });
+
 describe('massRemoval', () => {
   // Everyone is on pg, so pg is the only database these revisions need.
   const { config } = onlyDatabases('pg');
@@ -65,22 +68,22 @@ describe('massRemoval', () => {
   const base = onPg(many);
 
   test('is nothing for removals up to the threshold', () => {
-    expect(massRemoval(accessDiff(base, onPg(many.slice(3))))).toBeUndefined();
+    expect(guard(base, onPg(many.slice(3)))).toBeUndefined();
   });
 
   test('fails when more people than the threshold lose all access, naming them and an acknowledgement for exactly that', () => {
-    const removal = massRemoval(accessDiff(base, onPg(many.slice(4))));
+    const removal = guard(base, onPg(many.slice(4)));
     expect(removal?.reasons).toEqual(['4 of 5 people lose all database access (more than 3): p1, p2, p3, p4']);
     expect(removal?.acknowledgement).toMatch(/^remove-4-0-[0-9a-f]{8}$/);
-    const other = massRemoval(accessDiff(base, onPg([...many.slice(0, 1), ...many.slice(2, 3)])));
+    const other = guard(base, onPg([...many.slice(0, 1), ...many.slice(2, 3)]));
     expect(other?.acknowledgement).not.toBe(removal?.acknowledgement);
-    expect(massRemoval(accessDiff(base, onPg(many.slice(4))), { maxRemovedPeople: 4 })).toBeUndefined();
+    expect(guard(base, onPg(many.slice(4)), { maxRemovedPeople: 4 })).toBeUndefined();
   });
 
   test('fails when a database key disappears (a rename replaces the database)', () => {
     const renamed = { ...config, databases: { postgres: config.databases.pg } };
     const moved = many.map((p) => ({ ...p, access: { postgres: 'read' as const } }));
-    const removal = massRemoval(accessDiff(base, revision(moved, renamed)));
+    const removal = guard(base, revision(moved, renamed));
     expect(removal?.reasons).toEqual([expect.stringMatching(/^database key pg disappears: its database and users stacks would be destroyed/)]);
   });
 });

@@ -67,8 +67,8 @@ const admins = ['root'];
 export const users: UserEntry[] = [];`);
     expect(attempt).toThrow(/users\.ts:1:1: an import that loads code; only types may be imported \(`import type \{ … \}`\)/);
     expect(attempt).toThrow(/users\.ts:2:1: an import that loads code/);
-    expect(attempt).toThrow(/users\.ts:4:1: only `export const users = \[ … \];` and type imports may be here; move this statement/);
-    expect(attempt).toThrow(/users\.ts:5:1: only `export const users = \[ … \];` and type imports may be here; move this declaration/);
+    expect(attempt).toThrow(/users\.ts:4:1: only `export const users = …;`, types and type imports may be here; move this statement/);
+    expect(attempt).toThrow(/users\.ts:5:1: only `export const users = …;`, types and type imports may be here; move this declaration/);
     expect(attempt).not.toThrow(/users\.ts:3:/);
   });
 
@@ -85,8 +85,8 @@ export const users: UserEntry[] = [];`);
   });
 
   test('fails when the export is missing or the syntax is broken', () => {
-    expect(() => read('export const people = [];')).toThrow(/users\.ts:1:1: only `export const users = \[ … \];`/);
-    expect(() => read('// nothing here')).toThrow(/users\.ts:1:1: no `export const users = \[ … \];`/);
+    expect(() => read('export const people = [];')).toThrow(/users\.ts:1:1: only `export const users = …;`/);
+    expect(() => read('// nothing here')).toThrow(/users\.ts:1:1: no `export const users = …;`/);
     expect(() => read("export const users = [{ username: 'a' ];")).toThrow(/users\.ts:1:39: Unexpected token, expected ","; fix the syntax/);
   });
 });

@@ -1,4 +1,5 @@
-import { accessDiff, isUnchanged, massRemoval, RemovalGuardOptions, RevisionAccess } from '../../../lib/access/access-diff';
+import { accessDiff, isUnchanged, massRemoval, PersonNotes, RemovalGuardOptions, RevisionAccess } from '../../../lib/access/access-diff';
+import { DeployedDatabase } from '../../../lib/access/deployed-access';
 import { UserEntry } from '../../../lib/model/types';
 import { cloneFleet, fleet, NOW, onlyDatabases, people } from '../../fixtures/fleet';
 import { synthRevision as revision } from '../../fixtures/synth';
@@ -85,5 +86,47 @@ describe('massRemoval', () => {
     const moved = many.map((p) => ({ ...p, access: { postgres: 'read' as const } }));
     const removal = guard(base, revision(moved, renamed));
     expect(removal?.reasons).toEqual([expect.stringMatching(/^database key pg disappears: its database and users stacks would be destroyed/)]);
+  });
+});
+
+describe('massRemoval, counted as access ends', () => {
+  /** A revision from who has which database, without a synth: the guard reads only that and the notes. */
+  const shaped = (people: Record<string, readonly string[]>, notes: Record<string, PersonNotes> = {}): RevisionAccess => {
+    const databases: Record<string, DeployedDatabase> = {};
+    for (const [name, keys] of Object.entries(people)) {
+      for (const key of keys) {
+        databases[key] ??= { people: {}, tiers: {}, scopes: [], perPerson: [], network: [] };
+        (databases[key].people as Record<string, string>)[name] = 'read';
+      }
+    }
+    return { access: { databases, other: {} }, notes: new Map(Object.entries(notes)) };
+  };
+  const five = { p1: ['pg', 'my'], p2: ['pg', 'my'], p3: ['pg', 'my'], p4: ['pg', 'my'], p5: ['pg'] };
+
+  test('fails when more than 3 people lose one database though they keep another', () => {
+    const head = shaped({ p1: ['my'], p2: ['my'], p3: ['my'], p4: ['my'], p5: ['pg'] });
+    expect(guard(shaped(five), head)?.reasons).toEqual(['4 of 5 people lose access to pg (more than 3): p1, p2, p3, p4']);
+  });
+
+  test('fails when an expiry set to tomorrow on 4 of 5 people ends their access within the window, and not beyond it', () => {
+    const soon = (expires: string) => Object.fromEntries(['p1', 'p2', 'p3', 'p4'].map((p) => [p, { expires }]));
+    const removal = guard(shaped(five), shaped(five, soon('2026-06-16')));
+    expect(removal?.reasons).toEqual([
+      '4 of 5 people lose all database access at once or within 7 days (more than 3): p1 (expiry brought forward), p2 (expiry brought forward), p3 (expiry brought forward), p4 (expiry brought forward)',
+    ]);
+    expect(guard(shaped(five), shaped(five, soon('2026-06-16')), { windowDays: 0 })).toBeUndefined();
+    expect(guard(shaped(five), shaped(five, soon('2026-07-30')))).toBeUndefined();
+    // An expiry the base already had that close is no news of this change.
+    expect(guard(shaped(five, soon('2026-06-16')), shaped(five, soon('2026-06-16')))).toBeUndefined();
+    expect(guard(shaped(five, soon('2026-06-20')), shaped(five, soon('2026-06-16')))?.reasons).toHaveLength(1);
+  });
+
+  test('counts services apart from people, and says which', () => {
+    const service = { service: true };
+    const notes = { s1: service, s2: service, s3: service, s4: service };
+    const before = shaped({ ...five, s1: ['pg'], s2: ['pg'], s3: ['pg'], s4: ['pg'] }, notes);
+    const removal = guard(before, shaped({ ...five }, notes));
+    expect(removal?.reasons).toEqual(['4 of 4 services lose all database access (more than 3): s1, s2, s3, s4']);
+    expect(guard(before, shaped({ ...five, s4: ['pg'] }, notes))).toBeUndefined();
   });
 });

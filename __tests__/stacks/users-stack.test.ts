@@ -147,12 +147,18 @@ describe('UsersStack (PostgreSQL)', () => {
     expect(json.data).not.toHaveProperty('aws_secretsmanager_secret_version');
   });
 
+  /** The pg database with the provider's login name declared in config.ts, as it must be. */
+  const withLoginName = (username: string) => {
+    const { config, users } = onlyDatabases('pg');
+    return { config: { ...config, databases: { pg: { ...config.databases.pg, connection: { username } } } }, users };
+  };
+
   test('environment overrides point the provider at another server with no AWS lookups', () => {
     const local = synthApp({
       ...onlyDatabases('pg'),
-      env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'postgres', RDS_IAM_PG_SSLMODE: 'verify-ca' },
+      env: { RDS_IAM_PG_HOST: '127.0.0.1', RDS_IAM_PG_PORT: '15432', RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'dbmaster', RDS_IAM_PG_SSLMODE: 'verify-ca' },
     })['users-pg'];
-    expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'postgres', sslmode: 'verify-ca', sslrootcert: SHIPPED_BUNDLE });
+    expect(local).toHaveProviderWithProperties(PostgresqlProvider, { host: '127.0.0.1', port: 15432, username: 'dbmaster', sslmode: 'verify-ca', sslrootcert: SHIPPED_BUNDLE });
     const json = JSON.parse(local);
     expect(json.provider.postgresql[0]).not.toHaveProperty('password');
     expect(json).not.toHaveProperty('ephemeral');
@@ -162,7 +168,7 @@ describe('UsersStack (PostgreSQL)', () => {
   test('declares the AWS provider only where the master secret is read through it', () => {
     expect(JSON.parse(pg).terraform.required_providers).toHaveProperty('aws');
     for (const login of ['password', 'iam']) {
-      const json = JSON.parse(synthApp({ ...onlyDatabases('pg'), env: { RDS_IAM_PG_LOGIN: login, RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg']);
+      const json = JSON.parse(synthApp({ ...withLoginName('terraform'), env: { RDS_IAM_PG_LOGIN: login } })['users-pg']);
       expect(Object.keys(json.terraform.required_providers)).toEqual(['postgresql']);
       expect(json.provider).not.toHaveProperty('aws');
     }
@@ -173,7 +179,7 @@ describe('UsersStack (PostgreSQL)', () => {
   });
 
   test('IAM login for the provider itself', () => {
-    const iam = synthApp({ ...onlyDatabases('pg'), env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
+    const iam = synthApp({ ...withLoginName('terraform'), env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'terraform' } })['users-pg'];
     expect(iam).toHaveProviderWithProperties(PostgresqlProvider, { aws_rds_iam_auth: true, aws_rds_iam_region: 'eu-west-1', username: 'terraform' });
   });
 });

@@ -1,5 +1,5 @@
 import { ConnectionOverrides, envPrefix, LOGIN_MODES } from '../model/connection';
-import { ENGINE_PORTS } from '../model/defaults';
+import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../model/defaults';
 import { sortedEntries } from '../model/order';
 import type { DatabaseConfig, EngineFamily } from '../model/types';
 import { engineFamily, ENGINES } from '../model/types';
@@ -15,7 +15,8 @@ const ENV_FIELDS: ReadonlyArray<[keyof ConnectionOverrides, string]> = [
 
 /**
  * Reads each database's `connection` from config.ts and `RDS_IAM_<KEY>_HOST`, `_PORT`, `_LOGIN`, `_USERNAME`, `_SSLMODE`, `_CA_BUNDLE`,
- * `_PROXY` for each database the variables winning, so a tunnel needs no edit.
+ * `_PROXY` for each database the variables winning, so a tunnel needs no edit; `_USERNAME` may
+ * only repeat the `connection.username` config.ts declares.
  * Adds every bad value to `problems`, and database keys that would share one server.
  */
 export function connectionOverrides(
@@ -26,6 +27,19 @@ export function connectionOverrides(
   const result: Record<string, ConnectionOverrides> = {};
   for (const [key, database] of sortedEntries(databases)) {
     const merged: Record<string, unknown> = { ...database?.connection };
+    const declaredUsername = database?.connection?.username;
+    const envUsername = env[`${envPrefix(key)}USERNAME`];
+    // Review sees config.ts, never the runner's environment: a login name it does not know
+    // could be granted to a person in users.ts, and would only fail on the runner. The master
+    // user's name is in config.ts (or the default) and reserved already.
+    const known = [declaredUsername, database?.masterUsername ?? DATABASE_DEFAULTS.masterUsername];
+    if (envUsername !== undefined && envUsername !== '' && !known.includes(envUsername)) {
+      problems.add(
+        `${envPrefix(key)}USERNAME`,
+        `login name ${show(envUsername)} is not declared in config.ts; set databases.${key}.connection.username to ${show(envUsername)} ` +
+          '(the variable may only repeat it), so review refuses anyone who would be granted that user',
+      );
+    }
     for (const [field, suffix] of ENV_FIELDS) {
       const value = env[envPrefix(key) + suffix];
       if (value !== undefined && value !== '') merged[field] = field === 'port' && /^\d+$/.test(value) ? Number(value) : value;

@@ -9,7 +9,7 @@ describe('connection overrides', () => {
 
   test('reads RDS_IAM_<KEY>_* over config.ts', () => {
     const config = cloneFleet();
-    config.databases.pg.connection = { host: 'pg.internal', sslMode: 'require' };
+    config.databases.pg.connection = { host: 'pg.internal', sslMode: 'require', username: 'postgres' };
     const connections = validateConfig(config as typeof fleet, {
       RDS_IAM_PG_HOST: '127.0.0.1',
       RDS_IAM_PG_PORT: '15432',
@@ -18,6 +18,14 @@ describe('connection overrides', () => {
     });
     expect(connections.pg).toEqual({ host: '127.0.0.1', port: 15432, login: 'password', username: 'postgres', sslMode: 'require' });
     expect(connections.my).toEqual({});
+  });
+
+  test('fails when a provider login name is set only on the runner, which review cannot see', () => {
+    // The attack: users.ts grants a person the name the runner logs in as; review passes, the runner's synth fails.
+    expect(() => validateConfig(fleet, { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'deployer' }))
+      .toThrow(/RDS_IAM_PG_USERNAME: login name "deployer" is not declared in config\.ts; set databases\.pg\.connection\.username to "deployer" \(the variable may only repeat it\)/);
+    // The master's name is config.ts's (or the default), known to review.
+    expect(validateConfig(fleet, { RDS_IAM_PG_LOGIN: 'password', RDS_IAM_PG_USERNAME: 'dbmaster' }).pg.username).toBe('dbmaster');
   });
 
   test('fails when connection variables are bad, listing all of them', () => {
@@ -60,7 +68,7 @@ describe('connection overrides', () => {
   test.each([
     ['a proxy with a path or query', { RDS_IAM_MY_PROXY: 'socks5://bastion:1080/x?y' }, /must look like socks5:\/\/host:port/],
     ['a proxy of another scheme', { RDS_IAM_MY_PROXY: 'ftp://bastion:21' }, /must look like socks5:\/\/host:port/],
-    ['a user name that is not one', { RDS_IAM_PG_USERNAME: 'x${file("a")}' }, /username "x\$\{file\(\\"a\\"\)\}" must be a database user name/],
+    ['a user name that is not one', { RDS_IAM_PG_USERNAME: 'x${file("a")}' }, /login name "x\$\{file\(\\"a\\"\)\}" is not declared[^]*username "x\$\{file\(\\"a\\"\)\}" must be a database user name/],
     ['a CA path with a newline', { RDS_IAM_PG_CA_BUNDLE: '/a\nb.pem' }, /caBundle "\/a\\nb\.pem" must be the path of a PEM file/],
   ])('fails when given %s', (_, env, message) => {
     expect(() => validateConfig(fleet, env)).toThrow(message);

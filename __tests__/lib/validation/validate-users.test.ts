@@ -105,7 +105,8 @@ describe('validateUsers', () => {
     const loginNames = new Map([['terraform', 'databases.pg.connection.username or RDS_IAM_PG_USERNAME']]);
     expect(() => validateUsers([{ username: 'Terraform', access: { my: 'read' } }], { databases: fleet.databases, now: NOW, loginNames }))
       .toThrow(/username "Terraform" is reserved: the user the Terraform provider logs in as \(databases\.pg\.connection\.username or RDS_IAM_PG_USERNAME\)/);
-    expect(() => validateInputs({ config: fleet, users: [{ username: 'deployer', access: { amy: 'read' } }], now: NOW, env: { RDS_IAM_PG_LOGIN: 'iam', RDS_IAM_PG_USERNAME: 'deployer' } }))
+    const declared = { ...fleet, databases: { ...fleet.databases, pg: { ...fleet.databases.pg, connection: { username: 'deployer' } } } };
+    expect(() => validateInputs({ config: declared, users: [{ username: 'deployer', access: { amy: 'read' } }], now: NOW, env: { RDS_IAM_PG_LOGIN: 'iam' } }))
       .toThrow(/users\[0\].*"deployer" is reserved: the user the Terraform provider logs in as \(databases\.pg\.connection\.username or RDS_IAM_PG_USERNAME\)/);
   });
 

@@ -6,12 +6,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { config } from '../../config';
 import { composeApp } from '../../stacks/compose';
 import { validateInputs } from '../../lib/validation/inputs';
 import { AppConfig, ServiceEntry, UserEntry } from '../../lib/model/types';
 import { scanFleet, scanServices, scanUsers } from '../scan/scan-fleet';
-import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
+import { readProjectData } from '../../lib/validation/data-file';
 import { readSynthesizedStacks } from '../../lib/terraform/synthesized';
 
 export interface SynthesizedStack {
@@ -34,9 +33,9 @@ function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]
 }
 
 export function synthFleets(): SynthesizedStack[] {
-  const root = path.resolve(__dirname, '../..');
+  const example = readProjectData(path.resolve(__dirname, '../..'));
   return [
-    ...synth('example', config, readUsersFile(root) as readonly UserEntry[], readServicesFile(root) as readonly ServiceEntry[]),
+    ...synth('example', example.config as AppConfig, example.users as readonly UserEntry[], example.services as readonly ServiceEntry[]),
     ...synth('all-engines', scanFleet, scanUsers, scanServices),
   ];
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDataSource, readUsersFile } from '../../../lib/validation/data-file';
+import { parseDataSource, readConfigFile, readUsersFile } from '../../../lib/validation/data-file';
 import { plainDataProblem } from '../../../lib/validation/plain-data';
 import { validateUsers } from '../../../lib/validation/validate-users';
 import { fleet, NOW } from '../../fixtures/fleet';
@@ -108,8 +108,25 @@ describe('validateUsers on values handed in by code', () => {
   });
 });
 
-test('users.ts in the project is read by synth and validate, never imported', () => {
-  for (const file of ['main.ts', 'cli/validate/main.ts', 'cli/access-report/main.ts']) {
-    expect(fs.readFileSync(path.join(__dirname, '../../..', file), 'utf8')).not.toMatch(/from '(\.\.\/)*\.?\/?users'/);
+test('the data files are read by synth, validate and the report, never imported', () => {
+  for (const file of ['main.ts', 'stacks/compose.ts', 'cli/validate/main.ts', 'cli/access-report/main.ts', 'cli/shared/revision.ts', 'tools/shared/synth-fleets.ts']) {
+    expect(fs.readFileSync(path.join(__dirname, '../../..', file), 'utf8')).not.toMatch(/^import (?!type )[^;]*from '(\.\.\/)*\.?\/?(users|services|config)'/m);
   }
+});
+
+describe('readConfigFile', () => {
+  test('reads the example config.ts, its types left out', () => {
+    const config = readConfigFile(path.join(__dirname, '../../..')) as { databases: Record<string, unknown> };
+    expect(Object.keys(config.databases)).toEqual(['orders', 'billing', 'sandbox']);
+  });
+
+  test('fails when config.ts runs code, naming each line', () => {
+    const attempt = () => parseDataSource(`import type { AppConfig } from './lib/model/types';
+import { hostFor } from './lib/hosts';
+export const config = { environments: {}, databases: { orders: { host: hostFor('orders') } } } satisfies AppConfig;
+export type DatabaseKey = keyof typeof config.databases;
+export interface Extra { readonly x: string }`, 'config.ts', 'config');
+    expect(attempt).toThrow(/config\.ts:2:1: an import that loads code[^]*config\.ts:3:67: a function call is code, not a value/);
+    expect(attempt).not.toThrow(/config\.ts:[45]:/);
+  });
 });

@@ -126,7 +126,7 @@ import { hostFor } from './lib/hosts';
 export const config = { environments: {}, databases: { orders: { host: hostFor('orders') } } } satisfies AppConfig;
 export type DatabaseKey = keyof typeof config.databases;
 export interface Extra { readonly x: string }`, 'config.ts', 'config');
-    expect(attempt).toThrow(/config\.ts:2:1: an import that loads code[^]*config\.ts:3:67: a function call is code, not a value/);
+    expect(attempt).toThrow(/config\.ts:2:1: an import that loads code[^]*config\.ts:3:72: a function call is code, not a value/);
     expect(attempt).not.toThrow(/config\.ts:[45]:/);
   });
 });

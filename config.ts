@@ -12,6 +12,8 @@ export const config = {
       region: 'eu-west-1',
       vpcId: 'vpc-0a1b2c3d4e5f67890',
       subnetIds: ['subnet-0a1b2c3d4e5f67891', 'subnet-0a1b2c3d4e5f67892'],
+      // Existing roles services.ts may attach a connect policy to (role: { arn }).
+      serviceRoleArns: ['arn:aws:iam::123456789012:role/billing-export'],
       tags: { CostCenter: 'platform' },
     },
     staging: {

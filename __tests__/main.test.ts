@@ -71,6 +71,38 @@ describe('main.ts as cdktf runs it', () => {
     ]);
     expect(manifest.stacks['users-billing'].annotations).toEqual([]);
   });
+
+  describe('on the runner, with RDS_IAM_INVALID_ENTRIES=skip', () => {
+    // A change that removes bob, lets temp.person expire, and adds an entry that fails validation.
+    const dir = usersFolder(`
+      export const users = [
+        { username: 'jane.doe', access: { orders: 'read' } },
+        { username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' },
+        { username: 'root', access: { orders: 'admin' } },
+      ];`);
+    const { orders } = config.databases;
+    const data = { config: { ...config, databases: { orders } }, users: readUsersFile(dir), services: [] };
+
+    test('fails when the setting is not skip: one invalid entry stops the whole deploy', () => {
+      expect(() => synthesizeProject({ projectDir: dir, data, env: ENV, newApp: () => Testing.app() })).toThrow(/users\[2\] \("root"\): username "root" is reserved/);
+      expect(() => synthesizeProject({ projectDir: dir, data, env: { ...ENV, RDS_IAM_INVALID_ENTRIES: 'yes' }, newApp: () => Testing.app() }))
+        .toThrow(/RDS_IAM_INVALID_ENTRIES="yes" must be 'skip'/);
+    });
+
+    test('the invalid addition is granted nothing, and the removal and the expiry still deploy', () => {
+      let app: App | undefined;
+      synthesizeProject({ projectDir: dir, data, env: { ...ENV, RDS_IAM_INVALID_ENTRIES: 'skip' }, newApp: () => (app = Testing.app()) });
+      const stack = JSON.parse(fs.readFileSync(path.join(app!.outdir, 'stacks', 'users-orders', 'cdk.tf.json'), 'utf8'));
+      // Who holds a tier, and who has a role at all (temp.person's locked: login false).
+      const locals = Object.values(stack.locals as Record<string, string>);
+      expect(locals).toContain('${zipmap(["jane.doe"],["iam_read"])}');
+      expect(locals).toContain('${zipmap(["jane.doe","temp.person"],[{"tier":"iam_read","login":true},{"tier":"iam_read","login":false}])}');
+      const manifest = JSON.parse(fs.readFileSync(path.join(app!.outdir, 'manifest.json'), 'utf8'));
+      expect(manifest.stacks['users-orders'].annotations).toEqual(expect.arrayContaining([
+        expect.objectContaining({ level: '@cdktf/warn', message: expect.stringMatching(/^Invalid entries skipped \(RDS_IAM_INVALID_ENTRIES=skip\), granted nothing until fixed:\n  - users\.ts: users\[2\] \("root"\): username "root" is reserved/) }),
+      ]));
+    });
+  });
 });
 
 describe('validateInputs', () => {

@@ -11,6 +11,7 @@ import { loginOf } from '../lib/model/connection';
 import { clockFromEnv } from '../lib/model/clock';
 import { ProjectData, readProjectData } from '../lib/validation/data-file';
 import { validateInputs, ValidInputs } from '../lib/validation/inputs';
+import { ValidationError } from '../lib/validation/problems';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 import { ActiveService } from '../lib/validation/validate-services';
 
@@ -51,7 +52,7 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       schemas: db.schemas,
       // A service is a database user like a person: the users stacks make no difference.
       grants: byUsername([...grantsOn(key, validated.active), ...serviceGrantsOn(key, inputs.services)]),
-      locked: grantsOn(key, validated.expired),
+      locked: byUsername([...grantsOn(key, validated.expired), ...serviceGrantsOn(key, inputs.expiredServices)]),
       connection: connections[key],
     });
   }
@@ -128,17 +129,25 @@ function composeIdentityCenter(
   return { identityCenter, connectPolicies };
 }
 
-/** Database key → usernames whose entry expired there (sorted), for the synth notice. */
-export function expiredByDatabase(validated: ValidatedUsers): Map<string, string[]> {
+/** Database key → names of the expired entries there (sorted), for the synth notice. */
+export function expiredByDatabase(entries: readonly { readonly name: string; readonly access: ReadonlyMap<string, unknown> }[]): Map<string, string[]> {
   const result = new Map<string, string[]>();
-  // validated.expired is sorted, so each database's names come out sorted.
-  for (const user of validated.expired) {
-    for (const key of user.access.keys()) {
+  for (const { name, access } of entries) {
+    for (const key of access.keys()) {
       if (!result.has(key)) result.set(key, []);
-      result.get(key)!.push(user.username);
+      result.get(key)!.push(name);
     }
   }
+  for (const names of result.values()) names.sort(byCodeUnit);
   return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));
+}
+
+/** `RDS_IAM_INVALID_ENTRIES=skip`: the scheduled deploy's setting (see ValidateUsersOptions.invalidEntries). */
+export function invalidEntriesFromEnv(env: NodeJS.ProcessEnv): 'fail' | 'skip' {
+  const value = env.RDS_IAM_INVALID_ENTRIES;
+  if (value === undefined || value === '' || value === 'fail') return 'fail';
+  if (value === 'skip') return 'skip';
+  throw new ValidationError(`RDS_IAM_INVALID_ENTRIES=${JSON.stringify(value)} must be 'skip' (grant an invalid entry nothing and deploy the rest) or 'fail' (the default)`);
 }
 
 export interface SynthesizeProjectProps {
@@ -146,7 +155,10 @@ export interface SynthesizeProjectProps {
   readonly projectDir: string;
   /** The data files' values, instead of reading them from `projectDir` (another revision's, read from git). @default - read from `projectDir` */
   readonly data?: ProjectData;
-  /** Environment: `RDS_IAM_NOW` for the clock, `RDS_IAM_<KEY>_*` connection overrides. */
+  /**
+   * Environment: `RDS_IAM_NOW` for the clock, `RDS_IAM_<KEY>_*` connection overrides,
+   * `RDS_IAM_INVALID_ENTRIES=skip` to grant invalid entries nothing instead of failing.
+   */
   readonly env: NodeJS.ProcessEnv;
   /** Makes the App, called only once every input passed. */
   readonly newApp: () => App;
@@ -176,13 +188,29 @@ function withoutSourceMaps<T>(run: () => T): T {
 export function synthesizeProject(props: SynthesizeProjectProps): ComposedApp {
   // Read as data, never imported: code in a data file could answer validation, review and synth differently.
   const { config, users, services } = props.data ?? readProjectData(props.projectDir);
-  const inputs = validateInputs({ config: config as AppConfig, users, services, now: clockFromEnv(props.env)(), env: props.env });
+  const inputs = validateInputs({
+    config: config as AppConfig,
+    users,
+    services,
+    now: clockFromEnv(props.env)(),
+    env: props.env,
+    invalidEntries: invalidEntriesFromEnv(props.env),
+  });
   return withoutSourceMaps(() => {
     const app = props.newApp();
     const composed = composeApp(app, inputs);
     // A notice, not an error: cdktf prints annotations per stack with their level (stderr would read as [ERROR]).
-    for (const [key, names] of expiredByDatabase(inputs.validated)) {
-      Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from users.ts: ${names.join(', ')}`);
+    const expired = { 'users.ts': inputs.validated.expired.map((u) => ({ name: u.username, access: u.access })), 'services.ts': inputs.expiredServices };
+    for (const [file, entries] of Object.entries(expired)) {
+      for (const [key, names] of expiredByDatabase(entries)) {
+        Annotations.of(composed.users[key]).addWarning(`Expired: granted nothing, locked out where the engine allows; remove from ${file}: ${names.join(', ')}`);
+      }
+    }
+    // Skipped entries were granted nothing everywhere: say so on every users stack, where the deploy prints it.
+    if (inputs.skipped.length > 0) {
+      for (const stack of Object.values(composed.users)) {
+        Annotations.of(stack).addWarning(`Invalid entries skipped (RDS_IAM_INVALID_ENTRIES=skip), granted nothing until fixed:\n${inputs.skipped.map((p) => `  - ${p}`).join('\n')}`);
+      }
     }
     app.synth();
     return composed;

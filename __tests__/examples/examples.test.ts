@@ -43,6 +43,14 @@ describe('examples/', () => {
     expect(provider).toEqual(expect.objectContaining({ host: '127.0.0.1', port: 15432, sslmode: 'verify-ca' }));
   });
 
+  test('services-own-roles gives each service its own role and connect policy, and people nothing', () => {
+    const stacks = stacksOf('services-own-roles');
+    expect(Object.keys(stacks)).not.toContain('identity-center');
+    const services = stacks['services-production'].resource ?? {};
+    expect(Object.keys(services.aws_iam_role ?? {})).toHaveLength(3);
+    expect(JSON.stringify(services.aws_iam_role_policy_attachment)).toContain('ledger-batch');
+  });
+
   test.each(names)('%s synthesizes as its snapshot says', (name) => {
     const stacks = stacksOf(name);
     for (const id of Object.keys(stacks).sort()) expect(stacks[id]).toMatchSnapshot(id);

@@ -56,6 +56,9 @@ export type ServiceRole = { readonly arn: string } | { readonly trust: ServiceTr
 /** Prefix of the role, instance profile and policy names made for a service (`rds-iam-<name>`). */
 export const SERVICE_ROLE_PREFIX = 'rds-iam-';
 
+/** An IAM role ARN, its path allowed; groups: partition, account. */
+export const IAM_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
 /** The role name in an IAM role ARN: its last path segment (`…:role/apps/orders-api` → `orders-api`). */
 export function roleNameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
@@ -69,6 +72,19 @@ export interface ServiceEntry<K extends string = string> {
   readonly role: ServiceRole;
   /** Database key (from `config.ts`) → tier. */
   readonly access: Readonly<Partial<Record<K, Tier>>>;
+  /** Who answers for this service's access: a team or a person, shown to reviewers and in the access report. */
+  readonly owner: string;
+  /**
+   * When access ends, written as in users.ts: a last day `YYYY-MM-DD` or a UTC time
+   * `YYYY-MM-DDTHH:MMZ`. At most `expiryHorizonDays` ahead unless `expiresBeyondHorizon` says why.
+   * @default - access does not expire
+   */
+  readonly expires?: string;
+  /**
+   * Why `expires` lies beyond the horizon (config.ts `expiryHorizonDays`), for reviewers.
+   * @default - expires must be within the horizon
+   */
+  readonly expiresBeyondHorizon?: string;
   /**
    * Why this service has access: a ticket or a sentence, for reviewers.
    * @default - none
@@ -155,6 +171,13 @@ export interface EnvironmentConfig extends AwsTarget {
   readonly vpcId: string;
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
+  /**
+   * Existing IAM roles of this account that services.ts may attach a connect policy to
+   * (`role: { arn }`), exactly as written there. The platform lists them here, so a services.ts
+   * entry cannot route database access through a role a person can assume.
+   * @default - none: services use roles this project creates (`role: { trust }`)
+   */
+  readonly serviceRoleArns?: readonly string[];
 }
 
 /** A public network admitted to a database, on purpose. */

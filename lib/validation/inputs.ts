@@ -3,7 +3,7 @@ import { ConnectionOverrides, envPrefix } from '../model/connection';
 import { ValidationError } from './problems';
 import { validateConfig } from './validate-config';
 import { ValidatedUsers, validateUsers } from './validate-users';
-import { ActiveService, validateServices } from './validate-services';
+import { ActiveService, ExpiredService, validateServices } from './validate-services';
 import { plainDataProblem } from './plain-data';
 
 export interface ComposeInput {
@@ -18,6 +18,8 @@ export interface ComposeInput {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** @default "drop" */
   readonly onExpired?: 'drop' | 'error';
+  /** What an entry of users.ts or services.ts with a problem does (see ValidateUsersOptions). @default "fail" */
+  readonly invalidEntries?: 'fail' | 'skip';
 }
 
 /** Inputs that passed every check; the only thing composeApp accepts. */
@@ -27,6 +29,10 @@ export interface ValidInputs {
   readonly validated: ValidatedUsers;
   /** Applications with database access, sorted by name. */
   readonly services: readonly ActiveService[];
+  /** Services past their expiry, sorted by name. */
+  readonly expiredServices: readonly ExpiredService[];
+  /** With `invalidEntries: 'skip'`: the problems of the entries of users.ts and services.ts granted nothing for them. */
+  readonly skipped: readonly string[];
 }
 
 /**
@@ -57,6 +63,7 @@ export function validateInputs(input: ComposeInput): ValidInputs {
       onExpired: input.onExpired,
       loginNames,
       expiryHorizonDays: input.config?.expiryHorizonDays,
+      invalidEntries: input.invalidEntries,
     }),
   );
   // Read only from plain data: a getter could answer this check and validateUsers differently.
@@ -64,10 +71,24 @@ export function validateInputs(input: ComposeInput): ValidInputs {
     ? input.users.map((u) => (u as { username?: unknown } | null)?.username).filter((u): u is string => typeof u === 'string')
     : [];
   const services = attempt(() =>
-    validateServices(input.services ?? [], { config: { databases: input.config?.databases ?? {}, environments: input.config?.environments ?? {} }, loginNames, usernames }),
+    validateServices(input.services ?? [], {
+      config: { databases: input.config?.databases ?? {}, environments: input.config?.environments ?? {}, expiryHorizonDays: input.config?.expiryHorizonDays },
+      loginNames,
+      usernames,
+      now: input.now,
+      onExpired: input.onExpired,
+      invalidEntries: input.invalidEntries,
+    }),
   );
   if (!connections || !validated || !services) throw new ValidationError(failures.join('\n\n'));
-  return { config: input.config, connections, validated, services };
+  return {
+    config: input.config,
+    connections,
+    validated,
+    services: services.active,
+    expiredServices: services.expired,
+    skipped: [...validated.skipped.map((p) => `users.ts: ${p}`), ...services.skipped.map((p) => `services.ts: ${p}`)],
+  };
 }
 
 /**

@@ -14,6 +14,11 @@ export class Problems {
     return this.items.length;
   }
 
+  /** Every problem so far, each `where: message`. */
+  list(): readonly string[] {
+    return [...this.items];
+  }
+
   /** Throws one Error listing every problem, or returns if there are none. */
   throwIfAny(): void {
     if (this.items.length === 0) return;

@@ -3,7 +3,7 @@ import { connectionOverrides } from './connection';
 import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
 import {
-  AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, ExistingDatabaseConfig, IdentityCenterConfig, isAurora, isExisting,
+  AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, ExistingDatabaseConfig, IAM_ROLE_ARN, IdentityCenterConfig, isAurora, isExisting,
   ManagedDatabaseConfig, PublicCidr,
 } from '../model/types';
 import { sortedEntries } from '../model/order';
@@ -22,7 +22,7 @@ const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: strin
 };
 
 const KEY_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRoleArn', 'backend', 'vpcId', 'subnetIds', 'tags']);
+const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRoleArn', 'backend', 'vpcId', 'subnetIds', 'serviceRoleArns', 'tags']);
 /** Fields of every database entry; an existing database takes only these. */
 const EXISTING_DATABASE_FIELDS: readonly string[] = ['environment', 'engine', 'databaseName', 'schemas', 'connection', 'existing', 'masterUsername'];
 /** Settings of a database this project creates: an existing one keeps its own. */
@@ -102,6 +102,22 @@ function checkEnvironment(key: string, env: EnvironmentConfig, problems: Problem
     if (!/^subnet-[0-9a-f]{8,17}$/.test(String(subnet))) problems.add(where, `subnetIds entry ${show(subnet)} is not a subnet ID, e.g. 'subnet-0abc1234def567890'`);
   }
   for (const dup of duplicates(subnets)) problems.add(where, `subnetIds lists ${show(dup)} more than once; remove the copy`);
+  checkServiceRoleArns(where, env, problems);
+}
+
+/** Existing roles services may use: role ARNs of this environment's own account, each once. */
+function checkServiceRoleArns(where: string, env: EnvironmentConfig, problems: Problems): void {
+  if (env.serviceRoleArns === undefined) return;
+  if (!Array.isArray(env.serviceRoleArns)) {
+    problems.add(where, `serviceRoleArns must be a list of IAM role ARNs, got ${show(env.serviceRoleArns)}; e.g. ['arn:aws:iam::${env.account}:role/billing-export']`);
+    return;
+  }
+  for (const arn of env.serviceRoleArns) {
+    const parts = typeof arn === 'string' ? IAM_ROLE_ARN.exec(arn) : null;
+    if (!parts) problems.add(where, `serviceRoleArns entry ${show(arn)} is not an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/billing-export'`);
+    else if (parts[2] !== env.account) problems.add(where, `serviceRoleArns entry ${show(arn)} is in account ${parts[2]}, this environment in ${show(env.account)}; list it under an environment of its own account`);
+  }
+  for (const dup of duplicates(env.serviceRoleArns)) problems.add(where, `serviceRoleArns lists ${show(dup)} more than once; remove the copy`);
 }
 
 /** Account, region, role and state backend: what every stack's AWS side needs. */

@@ -81,6 +81,14 @@ export interface ValidateUsersOptions {
    * @default 365
    */
   readonly expiryHorizonDays?: number;
+  /**
+   * What an entry with a problem does: `fail` throws (review, synth by hand); `skip` grants it
+   * nothing and reports it in `skipped`, so one bad entry cannot stop the scheduled deploy from
+   * applying every removal and expiry (`RDS_IAM_INVALID_ENTRIES=skip`, the runner only).
+   * A list that is not plain data fails either way.
+   * @default "fail"
+   */
+  readonly invalidEntries?: 'fail' | 'skip';
 }
 
 /** A person with at least one database, as the stacks consume them. */
@@ -104,6 +112,8 @@ export interface ValidatedUsers {
   readonly active: readonly ActiveUser[];
   /** Entries past their expiry, sorted by username. */
   readonly expired: readonly ExpiredUser[];
+  /** With `invalidEntries: 'skip'`, the problems of the entries granted nothing for them; else empty. */
+  readonly skipped: readonly string[];
 }
 
 /**
@@ -172,10 +182,11 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
     });
   });
 
-  problems.throwIfAny();
+  if (options.invalidEntries !== 'skip') problems.throwIfAny();
   return {
     active: active.sort((a, b) => byCodeUnit(a.username, b.username)),
     expired: expired.sort((a, b) => byCodeUnit(a.username, b.username)),
+    skipped: problems.list(),
   };
 }
 
@@ -185,7 +196,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Checks `expires` (a day, or a UTC time with `Z`), its horizon and the override; returns
  * whether the entry has expired (dropped, or an error when the check is strict).
  */
-function checkExpiry(entry: Partial<UserEntry>, where: string, options: ValidateUsersOptions, problems: Problems): boolean {
+export function checkExpiry(
+  entry: { readonly expires?: unknown; readonly expiresBeyondHorizon?: unknown },
+  where: string,
+  options: Pick<ValidateUsersOptions, 'now' | 'onExpired' | 'expiryHorizonDays'>,
+  problems: Problems,
+): boolean {
   const { expires } = entry;
   if (expires === undefined) {
     if (entry.expiresBeyondHorizon !== undefined) problems.add(where, 'expiresBeyondHorizon without expires; remove it, or set expires');

@@ -12,7 +12,7 @@ const network = {
 
 export const scanFleet: AppConfig = {
   environments: {
-    production: { account: '123456789012', region: 'eu-west-1', ...network },
+    production: { account: '123456789012', region: 'eu-west-1', ...network, serviceRoleArns: ['arn:aws:iam::123456789012:role/apps/existing'] },
   },
   databases: {
     pg: { environment: 'production', engine: 'postgres', engineVersion: '16', databaseName: 'app', allowedCidrs: ['10.0.0.0/16'] },
@@ -31,9 +31,9 @@ export const scanUsers: readonly UserEntry[] = [
 ];
 
 export const scanServices: readonly ServiceEntry[] = [
-  { name: 'svc-ec2', role: { trust: 'ec2' }, access: { pg: 'read', legacy: 'read' } },
-  { name: 'svc-ecs', role: { trust: 'ecs-tasks' }, access: { my: 'write' } },
-  { name: 'svc-lambda', role: { trust: 'lambda' }, access: { maria: 'read' } },
-  { name: 'svc-eks', role: { trust: 'eks-pod-identity' }, access: { apg: 'write', ledger: 'read' } },
-  { name: 'svc-existing', role: { arn: 'arn:aws:iam::123456789012:role/apps/existing' }, access: { amy: 'read' } },
+  { name: 'svc-ec2', role: { trust: 'ec2' }, access: { pg: 'read', legacy: 'read' }, owner: 'platform' },
+  { name: 'svc-ecs', role: { trust: 'ecs-tasks' }, access: { my: 'write' }, owner: 'platform' },
+  { name: 'svc-lambda', role: { trust: 'lambda' }, access: { maria: 'read' }, owner: 'platform' },
+  { name: 'svc-eks', role: { trust: 'eks-pod-identity' }, access: { apg: 'write', ledger: 'read' }, owner: 'platform' },
+  { name: 'svc-existing', role: { arn: 'arn:aws:iam::123456789012:role/apps/existing' }, access: { amy: 'read' }, owner: 'platform' },
 ];

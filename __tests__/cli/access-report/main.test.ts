@@ -35,7 +35,7 @@ describe('npm run access-report', () => {
     expect(out.split('\n')[0]).toBe('| Person or service | `billing` | `orders` | `sandbox` | Expires | Reason |');
     expect(out).toContain('| `alice.ng` (Alice Ng) | admin | admin | admin |  | DBA on call |');
     // services.ts, read as data like users.ts.
-    expect(out).toContain('| `orders-api` (service) | — | write | — |  | Order service, PLAT-500 |');
+    expect(out).toContain('| `orders-api` (service, owner team-orders) | — | write | — |  | Order service, PLAT-500 |');
   });
 
   test('against a base shows what the working tree changes, users.ts and config.ts alike, and leaves no worktree behind', async () => {

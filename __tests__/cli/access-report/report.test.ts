@@ -21,8 +21,8 @@ describe('accessMatrix', () => {
 
   test('services are rows too, marked as services, with their reason', () => {
     const table = accessMatrix(synthRevision(people, fleet, undefined, services), NOW);
-    expect(table).toContain('| `etl` (service) | read | write | — | — |  |  |');
-    expect(table).toContain('| `reports-api` (service) | — | — | write | read |  | REP-7 |');
+    expect(table).toContain('| `etl` (service, owner data-platform) | read | write | — | — |  |  |');
+    expect(table).toContain('| `reports-api` (service, owner team-reports) | — | — | write | read |  | REP-7 |');
   });
 
   test('lists what each tier can do', () => {
@@ -51,7 +51,7 @@ describe('accessChanges', () => {
   test("a new service shows as gaining access, with its role, the policy attached to it, and the trust of a created role", () => {
     const head = synthRevision(people, fleet, undefined, services);
     const text = changes(head);
-    expect(text).toContain('**Gains access**\n- `etl` (service): `amy` read, `apg` write\n- `reports-api` (service): `my` write, `pg` read — reason: REP-7');
+    expect(text).toContain('**Gains access**\n- `etl` (service, owner data-platform): `amy` read, `apg` write\n- `reports-api` (service, owner team-reports): `my` write, `pg` read — reason: REP-7');
     expect(text).toContain('**Service roles**\n- + `role etl ← policy rds-iam-etl-connect`; + `role rds-iam-reports-api ← policy rds-iam-reports-api-connect`');
     expect(text).toContain('"arn:aws:rds-db:eu-west-1:123456789012:dbuser:<resource_id of database-pg>/reports-api"');
     expect(text).toContain('- `services-production role rds-iam-reports-api trust` added');

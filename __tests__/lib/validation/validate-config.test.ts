@@ -54,6 +54,22 @@ describe('validateConfig', () => {
       .toThrow(/environments.production: subnetIds has 1; RDS needs at least two subnets/);
   });
 
+  test('fails when a role services may use is not a role ARN of that environment\'s account, or listed twice', () => {
+    const config = broken((c) => {
+      (c.environments.production as { serviceRoleArns?: string[] }).serviceRoleArns = [
+        'arn:aws:iam::123456789012:user/bob',
+        'arn:aws:iam::210987654321:role/etl',
+        'arn:aws:iam::123456789012:role/a',
+        'arn:aws:iam::123456789012:role/a',
+      ];
+    });
+    expect(() => validateConfig(config)).toThrow(new RegExp([
+      'serviceRoleArns entry "arn:aws:iam::123456789012:user/bob" is not an IAM role ARN',
+      'serviceRoleArns entry "arn:aws:iam::210987654321:role/etl" is in account 210987654321, this environment in "123456789012"; list it under an environment of its own account',
+      'serviceRoleArns lists "arn:aws:iam::123456789012:role/a" more than once; remove the copy',
+    ].join('[^]*')));
+  });
+
   test('fails when a subnet, CIDR, security group or schema is listed twice', () => {
     const config = broken((c) => {
       c.environments.production.subnetIds = ['subnet-0a1b2c3d4e5f67891', 'subnet-0a1b2c3d4e5f67891'];

@@ -19,6 +19,23 @@ describe('validateUsers', () => {
     expect(result.active.find((u) => u.username === 'dave')).toBeUndefined();
   });
 
+  test('with invalid entries skipped, a bad entry is granted nothing, reported, and the rest stands', () => {
+    const result = validateUsers([...people, { username: 'root', access: { pg: 'admin' } }, { username: 'BOB', access: { pg: 'admin' } }], {
+      databases: fleet.databases, now: NOW, invalidEntries: 'skip',
+    });
+    expect(result.active.map((u) => u.username)).toEqual(['alice', 'bob', 'carol.x@example.com']);
+    expect(result.active[1].access.get('pg')).toBe('write'); // the duplicate's admin is not granted
+    expect(result.expired.map((u) => u.username)).toEqual(['dave']);
+    expect(result.skipped).toEqual([
+      expect.stringMatching(/^users\[4\] \("root"\): username "root" is reserved/),
+      expect.stringMatching(/^users\[5\] \("BOB"\): duplicate username/),
+    ]);
+  });
+
+  test('fails when the list itself is not plain data, even with invalid entries skipped', () => {
+    expect(() => validateUsers({ users: [] }, { databases: fleet.databases, now: NOW, invalidEntries: 'skip' })).toThrow(/users: must be an array of entries/);
+  });
+
   test('keeps access through the whole last day (UTC)', () => {
     const lastDay = [{ username: 'erin', access: { pg: 'read' }, expires: '2026-06-15' }];
     expect(check(lastDay).active).toHaveLength(1);

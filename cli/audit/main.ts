@@ -6,12 +6,12 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { config } from '../../config';
 import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, terminatePostgres } from '../../lib/audit/catalog';
 import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
-import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
+import type { AppConfig } from '../../lib/model/types';
+import { readProjectData } from '../../lib/validation/data-file';
 import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
 import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
@@ -106,7 +106,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     write(USAGE);
     return 0;
   }
-  const inputs = validateInputs({ config, users: readUsersFile(ROOT), services: readServicesFile(ROOT), now: clockFromEnv(env)(), env });
+  // config.ts is data like users.ts: read, never imported (so never run).
+  const data = readProjectData(ROOT);
+  const inputs = validateInputs({ config: data.config as AppConfig, users: data.users, services: data.services, now: clockFromEnv(env)(), env });
   const keys = positionals.length > 0 ? positionals : Object.keys(inputs.config.databases).sort(byCodeUnit);
   const unknown = keys.filter((k) => !Object.prototype.hasOwnProperty.call(inputs.config.databases, k));
   if (unknown.length > 0) {

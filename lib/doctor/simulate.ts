@@ -1,0 +1,44 @@
+/**
+ * One `rds-db:connect` request evaluated by the IAM policy simulator
+ * (`@cloud-copilot/iam-simulate`), asked exactly as the tests' policy proofs and the sandbox's
+ * checker ask it (tools/shared/iam-simulation.ts), for the doctor, which as a command may not
+ * import tooling. Loaded only when the doctor gets that far.
+ */
+
+/** An identity policy in force, with every Terraform reference resolved. */
+export interface PolicyInForce {
+  readonly name: string;
+  readonly document: unknown;
+}
+
+export interface ConnectQuestion {
+  readonly principalArn: string;
+  readonly account: string;
+  /** `arn:aws:rds-db:<region>:<account>:dbuser:<resource-id>/<user>` */
+  readonly resource: string;
+  /** Session tags: `aws:PrincipalTag/<key>` in policies. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly policies: readonly PolicyInForce[];
+}
+
+/** `Allowed`, `ImplicitlyDenied`, `ExplicitlyDenied`, or `simulation failed: …`. */
+export type Simulate = (question: ConnectQuestion) => Promise<string>;
+
+export const simulateConnect: Simulate = async (question) => {
+  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
+  const result = await runSimulation(
+    {
+      request: {
+        principal: question.principalArn,
+        action: 'rds-db:connect',
+        resource: { resource: question.resource, accountId: question.account },
+        contextVariables: Object.fromEntries(Object.entries(question.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+      },
+      identityPolicies: question.policies.map((p) => ({ name: p.name, policy: p.document as never })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  return result.resultType === 'single' ? result.overallResult : `simulation failed: ${JSON.stringify(result).slice(0, 500)}`;
+};

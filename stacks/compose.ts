@@ -10,8 +10,7 @@ import { AppConfig, DatabaseGrant, grantsOn, homeEnvironmentOf, serviceGrantsOn 
 import { loginOf } from '../lib/model/connection';
 import { clockFromEnv } from '../lib/model/clock';
 import { ProjectData, readProjectData } from '../lib/validation/data-file';
-import { validateInputs, ValidInputs } from '../lib/validation/inputs';
-import { ValidationError } from '../lib/validation/problems';
+import { invalidEntriesFromEnv, validateInputs, ValidInputs } from '../lib/validation/inputs';
 import { ValidatedUsers } from '../lib/validation/validate-users';
 import { ActiveService } from '../lib/validation/validate-services';
 
@@ -140,14 +139,6 @@ export function expiredByDatabase(entries: readonly { readonly name: string; rea
   }
   for (const names of result.values()) names.sort(byCodeUnit);
   return new Map([...result].sort(([a], [b]) => byCodeUnit(a, b)));
-}
-
-/** `RDS_IAM_INVALID_ENTRIES=skip`: the scheduled deploy's setting (see ValidateUsersOptions.invalidEntries). */
-export function invalidEntriesFromEnv(env: NodeJS.ProcessEnv): 'fail' | 'skip' {
-  const value = env.RDS_IAM_INVALID_ENTRIES;
-  if (value === undefined || value === '' || value === 'fail') return 'fail';
-  if (value === 'skip') return 'skip';
-  throw new ValidationError(`RDS_IAM_INVALID_ENTRIES=${JSON.stringify(value)} must be 'skip' (grant an invalid entry nothing and deploy the rest) or 'fail' (the default)`);
 }
 
 export interface SynthesizeProjectProps {

@@ -6,13 +6,13 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, terminatePostgres } from '../../lib/audit/catalog';
+import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, redefineMysqlView, terminatePostgres } from '../../lib/audit/catalog';
 import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 import type { AppConfig } from '../../lib/model/types';
 import { readProjectData } from '../../lib/validation/data-file';
-import { ValidInputs, validateInputs } from '../../lib/validation/inputs';
+import { invalidEntriesFromEnv, ValidInputs, validateInputs } from '../../lib/validation/inputs';
 import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
 import { CannotConnect, DatabaseLogin, loginFor, openDatabase } from './login';
@@ -26,7 +26,9 @@ cdktf-outputs.json.
 
 Options:
   --terminate       end the open sessions of people without access
-  --drop-departed   drop the PostgreSQL roles removals left (login already revoked)
+  --drop-departed   drop the PostgreSQL roles removals left (login already revoked), what
+                    they owned going to iam_departed; on MariaDB, re-define views whose
+                    definer is gone to run as iam_read
   --json            print JSON instead of text
   --outputs FILE    outputs of \`npm run deploy\` (default: cdktf-outputs.json)
 
@@ -51,7 +53,8 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   try {
     const { sql, quote } = db;
     const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
-    const found = auditFindings(catalog, declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services));
+    const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
+    const found = auditFindings(catalog, declared);
     const actions: AuditAction[] = [];
     /** Runs one action and records it, or why it failed (PostgreSQL's detail included); true when done. */
     const attempt = async (what: string, act: () => Promise<void>, done: AuditAction): Promise<boolean> => {
@@ -74,10 +77,19 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
     for (const role of options.dropDeparted && login.family === 'postgres' ? found.leftBehind : []) {
       if (await attempt(`drop role ${shown(role)}`, () => dropPostgresRole(sql, role, quote), { action: 'dropped-role', role })) dropped.add(role);
     }
+    const redefined = new Set<string>();
+    const views = options.dropDeparted && login.family === 'mysql' && catalog.mariadb ? found.departedDefiners.filter((d) => d.kind === 'view') : [];
+    for (const { object } of views) {
+      if (await attempt(`re-define view ${shown(object)}`, () => redefineMysqlView(sql, object, quote), { action: 'redefined-view', view: object })) redefined.add(object);
+    }
+    // What the drops gave iam_departed still runs as it: read again, so it stays a finding until adopted.
+    const definers = dropped.size > 0 ? (await postgresCatalog(sql)).definers : catalog.definers;
+    const after = auditFindings({ ...catalog, definers }, declared);
     const findings: Findings = {
       ...found,
       sessionsWithoutAccess: found.sessionsWithoutAccess.filter((s) => !ended.has(s.id)),
       leftBehind: found.leftBehind.filter((r) => !dropped.has(r)),
+      departedDefiners: after.departedDefiners.filter((d) => !(d.kind === 'view' && redefined.has(d.object))),
     };
     return {
       status: hasDrift(findings) ? 'drift' : 'clean',
@@ -108,7 +120,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   }
   // config.ts is data like users.ts: read, never imported (so never run).
   const data = readProjectData(ROOT);
-  const inputs = validateInputs({ config: data.config as AppConfig, users: data.users, services: data.services, now: clockFromEnv(env)(), env });
+  const inputs = validateInputs({ config: data.config as AppConfig, users: data.users, services: data.services, now: clockFromEnv(env)(), env, invalidEntries: invalidEntriesFromEnv(env) });
   const keys = positionals.length > 0 ? positionals : Object.keys(inputs.config.databases).sort(byCodeUnit);
   const unknown = keys.filter((k) => !Object.prototype.hasOwnProperty.call(inputs.config.databases, k));
   if (unknown.length > 0) {

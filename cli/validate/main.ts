@@ -5,7 +5,8 @@
  * `npm run validate -- --base <git-ref> [--head <git-ref>]`: the head's data files (from git,
  * or the working tree) are checked, and the change against the base fails on a mass removal
  * or on any file changed besides the data files, each until it is acknowledged (see the
- * README, "Access report"). Run by the base revision's code, as the example workflow does.
+ * README, "Access report"). `--project <dir>` reads another checkout's revisions: the example
+ * workflow runs the base revision's code on the pull request's checkout this way.
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     options: {
       base: { type: 'string' },
       head: { type: 'string' },
+      project: { type: 'string' },
       'acknowledge-removal': { type: 'string' },
       'acknowledge-code': { type: 'string' },
       'max-removed-people': { type: 'string' },
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     },
   });
   const now = clockFromEnv(env)();
+  // Another checkout's data, read from its git (the review job: trusted code, the pull request's data).
+  if (values.project !== undefined) target = { ...target, project: path.resolve(values.project) };
   if (values.head !== undefined && values.base === undefined) throw new CommandError('--head goes with --base');
   const refs = values.base !== undefined ? await resolveRevisions(target.project, values.base, values.head) : undefined;
   const headRef: RevisionRef = refs?.[1] ?? { name: 'the working tree' };

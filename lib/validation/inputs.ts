@@ -91,6 +91,14 @@ export function validateInputs(input: ComposeInput): ValidInputs {
   };
 }
 
+/** `RDS_IAM_INVALID_ENTRIES=skip`: the scheduled deploy's setting (see ValidateUsersOptions.invalidEntries). */
+export function invalidEntriesFromEnv(env: Readonly<Record<string, string | undefined>>): 'fail' | 'skip' {
+  const value = env.RDS_IAM_INVALID_ENTRIES;
+  if (value === undefined || value === '' || value === 'fail') return 'fail';
+  if (value === 'skip') return 'skip';
+  throw new ValidationError(`RDS_IAM_INVALID_ENTRIES=${JSON.stringify(value)} must be 'skip' (grant an invalid entry nothing and deploy the rest) or 'fail' (the default)`);
+}
+
 /**
  * Runs `main`, turning a ValidationError into its message on stderr and exit code 1,
  * so people see what to fix rather than a stack trace.

@@ -39,6 +39,11 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     expect(fs.existsSync('ran.txt')).toBe(false);
   });
 
+  test('--project validates another checkout\'s data with this code', async () => {
+    const dir = folderOf({ 'config.ts': EXAMPLE_FILES['config.ts'], 'users.ts': "export const users = [{ username: 'root', access: { orders: 'read' } }];\n" });
+    await expect(validate(ROOT, ['--project', dir])).rejects.toThrow(/users\[0\] \("root"\): username "root" is reserved/);
+  });
+
   test('fails on an expired entry that synth would only lock', async () => {
     const dir = folderOf({ 'config.ts': EXAMPLE_FILES['config.ts'], 'users.ts': "export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];\n" });
     await expect(validate(dir)).rejects.toThrow(/access expired after 2026-01-31/);

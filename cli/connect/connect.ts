@@ -165,6 +165,12 @@ function credentialError(error: unknown, profile: string | undefined, action: st
   return new ConnectError(`Could not ${action}: ${message}`);
 }
 
+/** How to install each client, for when it is not on PATH (connect, doctor). */
+export const INSTALL_HINTS: Readonly<Record<string, string>> = {
+  psql: 'install the PostgreSQL client (Debian/Ubuntu: apt-get install postgresql-client; macOS: brew install libpq)',
+  mysql: 'install the MySQL client (Debian/Ubuntu: apt-get install default-mysql-client; macOS: brew install mysql-client)',
+};
+
 /** A client to start: the token only ever travels in `env`, never in `args`. */
 export interface ClientCommand {
   readonly command: string;

@@ -12,7 +12,7 @@ import { parsePort } from '../../lib/validation/host';
 import { runCommand, Write } from '../shared/command';
 import { readOutputs } from '../shared/outputs';
 import {
-  CA_BUNDLE_HELP, clientCommand, ConnectError, currentSsoUsername, databaseConfig, generateToken, MysqlClientFlavor, mysqlFlavor, printable,
+  CA_BUNDLE_HELP, clientCommand, INSTALL_HINTS, ConnectError, currentSsoUsername, databaseConfig, generateToken, MysqlClientFlavor, mysqlFlavor, printable,
   resolveTarget,
 } from './connect';
 
@@ -84,7 +84,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     write(`${printable(client)}\n`);
     return 0;
   }
-  return run(client.command, client.args, { ...env, ...client.env });
+  const status = await run(client.command, client.args, { ...env, ...client.env });
+  // The client has said what the server refused; doctor says which link broke.
+  if (status !== 0) process.stderr.write(`connect: ${client.command} exited with ${status}. If the login failed, run npm run doctor -- ${database}${values.user ? ` --user ${values.user}` : ''}${values.profile ? ` --profile ${values.profile}` : ''}: it checks each link a login needs and names the broken one.\n`);
+  return status;
 }
 
 /** Asks the `mysql` on PATH what it is; a missing one is reported when it is started. */
@@ -92,11 +95,6 @@ function installedMysqlFlavor(env: NodeJS.ProcessEnv): MysqlClientFlavor {
   const version = spawnSync('mysql', ['--version'], { encoding: 'utf8', env });
   return mysqlFlavor(`${version.stdout ?? ''}`);
 }
-
-const INSTALL_HINTS: Readonly<Record<string, string>> = {
-  psql: 'install the PostgreSQL client (Debian/Ubuntu: apt-get install postgresql-client; macOS: brew install libpq)',
-  mysql: 'install the MySQL client (Debian/Ubuntu: apt-get install default-mysql-client; macOS: brew install mysql-client)',
-};
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -80,7 +80,7 @@ export async function checkClient(link: Link, request: ClientRequest): Promise<v
   }
 
   // The command connect would start, asked one question instead of opening a shell.
-  const query = command === 'psql' ? ['-X', '-A', '-t', '-c', 'SELECT current_user'] : ['--batch', '--skip-column-names', '-e', 'SELECT CURRENT_USER()'];
+  const query = command === 'psql' ? ['-X', '-A', '-t', '-c', 'SELECT session_user'] : ['--batch', '--skip-column-names', '-e', 'SELECT CURRENT_USER()'];
   const ran = await runner.run(client.command, [...client.args, ...query], { ...env, ...client.env });
   if ('missing' in ran || ran.status !== 0) {
     const output = 'missing' in ran ? `${command} vanished from PATH` : ran.output.trim();

@@ -37,7 +37,7 @@ describe('the client link', () => {
     ]);
     expect(notes).toEqual([expect.stringMatching(/never paste a token at a password prompt: psql's password prompt \(-W\) keeps 99 characters/)]);
     const login = calls[calls.length - 1];
-    expect(login.args).toEqual(['psql', 'host=o.example port=5432 dbname=orders user=jane sslmode=verify-full sslrootcert=/ca.pem', '-X', '-A', '-t', '-c', 'SELECT current_user']);
+    expect(login.args).toEqual(['psql', 'host=o.example port=5432 dbname=orders user=jane sslmode=verify-full sslrootcert=/ca.pem', '-X', '-A', '-t', '-c', 'SELECT session_user']);
     expect(login.env.PGPASSWORD).toBe(TOKEN);
     expect(login.args.join(' ')).not.toContain(TOKEN);
   });

@@ -12,7 +12,7 @@ import { DoctorReport, formatReport, Link, runChain } from '../../lib/doctor/cha
 import { checkDatabase, DatabaseProbes } from '../../lib/doctor/database';
 import { checkDeploys, Deployed } from '../../lib/doctor/deploys';
 import { checkLists, Listed } from '../../lib/doctor/lists';
-import { Simulate, simulateConnect } from '../../lib/doctor/simulate';
+import { Simulate, simulateConnect } from '../../lib/iam/simulate';
 import { clockFromEnv } from '../../lib/model/clock';
 import type { AppConfig } from '../../lib/model/types';
 import type { StackJson } from '../../lib/terraform/synthesized';

@@ -13,7 +13,7 @@ import type { StackJson } from '../terraform/synthesized';
 import { withResourceIds } from '../terraform/interpolate';
 import type { Link } from './chain';
 import type { Listed } from './lists';
-import type { PolicyInForce, Simulate } from './simulate';
+import type { PolicyInForce, Simulate } from '../iam/simulate';
 
 export interface DeploysRequest {
   readonly listed: Listed;

@@ -6,7 +6,7 @@ import { DoctorDeps, main } from '../../../cli/doctor/main';
 import { CommandError } from '../../../cli/shared/command';
 import type { DoctorReport } from '../../../lib/doctor/chain';
 import type { DatabaseProbes } from '../../../lib/doctor/database';
-import { simulateConnect } from '../../../lib/doctor/simulate';
+import { simulateConnect } from '../../../lib/iam/simulate';
 import type { StackJson } from '../../../lib/terraform/synthesized';
 import { FLEET_RESOURCE_IDS, fleet, NOW, people, services } from '../../fixtures/fleet';
 import { runScript } from '../../fixtures/project';

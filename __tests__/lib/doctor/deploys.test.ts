@@ -1,6 +1,6 @@
 import { checkDeploys } from '../../../lib/doctor/deploys';
 import { checkLists, Listed } from '../../../lib/doctor/lists';
-import { simulateConnect } from '../../../lib/doctor/simulate';
+import { simulateConnect } from '../../../lib/iam/simulate';
 import type { StackJson } from '../../../lib/terraform/synthesized';
 import { FLEET_RESOURCE_IDS, fleet, NOW, people, services } from '../../fixtures/fleet';
 import { synthApp } from '../../fixtures/synth';

@@ -1,8 +1,8 @@
 /**
  * One `rds-db:connect` request evaluated by the IAM policy simulator
- * (`@cloud-copilot/iam-simulate`), asked exactly as the tests' policy proofs and the sandbox's
- * checker ask it (tools/shared/iam-simulation.ts), for the doctor, which as a command may not
- * import tooling. Loaded only when the doctor gets that far.
+ * (`@cloud-copilot/iam-simulate`): the doctor's deploys link, the tests' policy proofs and the
+ * sandbox's checker all ask it here. The simulator is loaded on first use, so a command that
+ * never gets that far does not pay for it.
  */
 
 /** An identity policy in force, with every Terraform reference resolved. */

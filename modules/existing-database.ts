@@ -4,7 +4,7 @@ import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster'
 import { Postcondition } from 'cdktf';
 import { Construct } from 'constructs';
 import { Engine, engineFamily, EngineFamily, ENGINES, ExistingDatabaseRef } from '../lib/model/types';
-import { dbuserArn, RdsDatabase, RdsLocation } from './rds-database';
+import { connectArnsOf, dbuserArn, EntryPoint, RdsDatabase, RdsLocation } from './rds-database';
 
 export interface ExistingDatabaseProps extends RdsLocation {
   /** The RDS instance (`identifier`) or Aurora cluster (`clusterIdentifier`) to look up. */
@@ -39,6 +39,7 @@ export class ExistingDatabase extends Construct implements RdsDatabase {
   readonly masterSecretArn?: string;
   readonly resourceId: string;
   private readonly location: RdsLocation;
+  private readonly entries: EntryPoint[] = [];
 
   constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
     super(scope, id);
@@ -92,6 +93,18 @@ export class ExistingDatabase extends Construct implements RdsDatabase {
 
   connectArn(dbUser: string): string {
     return dbuserArn(this.location, this.resourceId, dbUser);
+  }
+
+  connectArns(dbUser: string): string[] {
+    return connectArnsOf(this.connectArn(dbUser), this.entries, dbUser);
+  }
+
+  get entryPoints(): readonly EntryPoint[] {
+    return [...this.entries];
+  }
+
+  addEntryPoint(entry: EntryPoint): void {
+    this.entries.push(entry);
   }
 }
 

@@ -6,12 +6,12 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/model/defaults';
 import { terraformLiteral } from '../lib/terraform/literal';
 import { Engine, engineFamily, EngineFamily, isAurora, ManagedDatabaseConfig } from '../lib/model/types';
-import { dbuserArn, RdsDatabase, RdsLocation } from './rds-database';
+import { admitOnPort } from './port-ingress';
+import { connectArnsOf, dbuserArn, EntryPoint, RdsDatabase, RdsLocation } from './rds-database';
 
 /**
  * The database's settings as config.ts declares them (see `DatabaseConfig` for each field
@@ -95,7 +95,12 @@ export class IamDatabase extends Construct implements RdsDatabase {
   readonly masterSecretArn: string;
   /** `db-…` for an instance, `cluster-…` for Aurora: what `rds-db:connect` ARNs name. */
   readonly resourceId: string;
+  /** The security group on the engine port: a proxy in front is admitted to it. */
+  readonly securityGroupId: string;
+  /** What a proxy targets: the instance's or the cluster's RDS identifier. */
+  readonly target: { readonly instanceIdentifier: string } | { readonly clusterIdentifier: string };
   private readonly location: RdsLocation;
+  private readonly entries: EntryPoint[] = [];
 
   constructor(scope: Construct, id: string, props: IamDatabaseProps) {
     super(scope, id);
@@ -118,31 +123,8 @@ export class IamDatabase extends Construct implements RdsDatabase {
       // No egress: a database answers connections, it does not start them.
       egress: [],
     });
-    // Public blocks are validated like private ones; the description marks them for anyone reading the console.
-    const cidrs = [
-      ...(props.allowedCidrs ?? []).map((cidr) => ({ cidr, description: `${this.family} from ${cidr}` })),
-      ...(props.publicCidrs ?? []).map(({ cidr }) => ({ cidr, description: `${this.family} from public ${cidr}` })),
-    ];
-    for (const { cidr, description } of cidrs) {
-      new VpcSecurityGroupIngressRule(this, `ingress-${cidr}`, {
-        securityGroupId: securityGroup.id,
-        description,
-        ipProtocol: 'tcp',
-        fromPort: this.port,
-        toPort: this.port,
-        ...(cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-      });
-    }
-    for (const group of props.allowedSecurityGroupIds ?? []) {
-      new VpcSecurityGroupIngressRule(this, `ingress-${group}`, {
-        securityGroupId: securityGroup.id,
-        description: `${this.family} from ${group}`,
-        ipProtocol: 'tcp',
-        fromPort: this.port,
-        toPort: this.port,
-        referencedSecurityGroupId: group,
-      });
-    }
+    this.securityGroupId = securityGroup.id;
+    admitOnPort(this, securityGroup.id, this.port, this.family, props);
 
     const family = parameterGroupFamily(props.engine, props.engineVersion);
     // A new family (major upgrade) gets new parameter and option groups, created before the old ones go.
@@ -196,6 +178,7 @@ export class IamDatabase extends Construct implements RdsDatabase {
           promotionTier: n,
         });
       }
+      this.target = { clusterIdentifier: cluster.clusterIdentifier };
       this.endpoint = cluster.endpoint;
       this.readerEndpoint = cluster.readerEndpoint;
       this.resourceId = cluster.clusterResourceId;
@@ -219,6 +202,7 @@ export class IamDatabase extends Construct implements RdsDatabase {
         caCertIdentifier,
         autoMinorVersionUpgrade: true,
       });
+      this.target = { instanceIdentifier: instance.identifier };
       this.endpoint = instance.address;
       this.resourceId = instance.resourceId;
       this.masterSecretArn = instance.masterUserSecret.get(0).secretArn;
@@ -240,5 +224,17 @@ export class IamDatabase extends Construct implements RdsDatabase {
 
   connectArn(dbUser: string): string {
     return dbuserArn(this.location, this.resourceId, dbUser);
+  }
+
+  connectArns(dbUser: string): string[] {
+    return connectArnsOf(this.connectArn(dbUser), this.entries, dbUser);
+  }
+
+  get entryPoints(): readonly EntryPoint[] {
+    return [...this.entries];
+  }
+
+  addEntryPoint(entry: EntryPoint): void {
+    this.entries.push(entry);
   }
 }

@@ -2,7 +2,9 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExistingDatabase } from '../modules/existing-database';
 import { IamDatabase } from '../modules/iam-database';
+import { ExistingRdsProxy } from '../modules/existing-rds-proxy';
 import { RdsDatabase } from '../modules/rds-database';
+import { RdsProxy } from '../modules/rds-proxy';
 import { DatabaseConfig, EnvironmentConfig, isExisting } from '../lib/model/types';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
@@ -50,6 +52,26 @@ export class DatabaseStack extends EnvironmentStack {
       });
     }
     const d = this.database;
+    const proxy = db.proxy;
+    if (proxy?.existing !== undefined) {
+      d.addEntryPoint(new ExistingRdsProxy(this, 'proxy', { ...location, name: proxy.existing, family: d.family, port: d.port }));
+    } else if (proxy !== undefined && d instanceof IamDatabase && !isExisting(db)) {
+      d.addEntryPoint(new RdsProxy(this, 'proxy', {
+        ...location,
+        name: props.databaseKey,
+        family: d.family,
+        port: d.port,
+        vpcId: env.vpcId,
+        subnetIds: env.subnetIds,
+        target: d.target,
+        databaseResourceId: d.resourceId,
+        databaseSecurityGroupId: d.securityGroupId,
+        allowedCidrs: db.allowedCidrs,
+        publicCidrs: db.publicCidrs,
+        allowedSecurityGroupIds: db.allowedSecurityGroupIds,
+        idleClientTimeout: proxy.idleClientTimeout,
+      }));
+    }
     const outputs: Record<string, { value: string | number; description: string }> = {
       endpoint: { value: d.endpoint, description: 'Host name to connect to (the writer endpoint for Aurora)' },
       port: { value: d.port, description: 'Engine port' },
@@ -63,6 +85,11 @@ export class DatabaseStack extends EnvironmentStack {
     };
     if (d.readerEndpoint) {
       outputs.reader_endpoint = { value: d.readerEndpoint, description: 'Aurora reader endpoint, for read-only connections (same IAM user and token rules)' };
+    }
+    const proxyEntry = d.entryPoints.find((e) => e.kind === 'proxy');
+    if (proxyEntry) {
+      outputs.proxy_endpoint = { value: proxyEntry.endpoint, description: 'RDS Proxy endpoint (end-to-end IAM): sign tokens for this host, log in as your own user' };
+      outputs.proxy_resource_id = { value: proxyEntry.resourceId, description: 'Resource ID of the proxy (prx-…), used in rds-db:connect ARNs' };
     }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);

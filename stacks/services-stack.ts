@@ -31,7 +31,8 @@ export class ServicesStack extends EnvironmentStack {
       const principal = new ServiceRole(this, `service-${service.name}`, {
         name: service.name,
         role: service.role,
-        connectArns: service.databases.map(({ database }) => database.connectArn(service.name)),
+        // Its own user only, on each database and on that database's proxy and replicas.
+        connectArns: service.databases.flatMap(({ database }) => database.connectArns(service.name)),
         partition: env.partition ?? 'aws',
         account: env.account,
         namePrefix: SERVICE_ROLE_PREFIX,

@@ -31,6 +31,8 @@ Options:
   --port N         engine port (default: from outputs, else 5432/3306)
   --dbname NAME    database to open (default: the configured one)
   --reader         Aurora: use the reader endpoint (from the outputs file)
+  --proxy          through the database's RDS Proxy (end-to-end IAM; from the outputs file)
+  --replica N      read replica N (1, 2, …) of an RDS instance (from the outputs file)
   --via IP:PORT    connect through a tunnel (SSM port-forward); the token stays for the endpoint
                    and psql still verifies its name (Oracle's mysql verifies the CA only;
                    MariaDB's mysql cannot verify through a tunnel and is refused)
@@ -47,7 +49,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
     options: {
       user: { type: 'string' }, profile: { type: 'string' }, outputs: { type: 'string' }, host: { type: 'string' },
       port: { type: 'string' }, dbname: { type: 'string' }, via: { type: 'string' }, ca: { type: 'string' },
-      print: { type: 'boolean' }, reader: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      print: { type: 'boolean' }, reader: { type: 'boolean' }, proxy: { type: 'boolean' }, replica: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (positionals[0] === 'ca' && positionals.length === 1) {
@@ -63,11 +66,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const port = values.port === undefined ? undefined : parsePort(values.port);
   if (values.port !== undefined && port === undefined) throw new ConnectError(`--port ${JSON.stringify(values.port)} is not a port number (1-65535)`);
 
+  const replica = values.replica === undefined ? undefined : Number(values.replica);
+  if (replica !== undefined && !/^[1-9]\d*$/.test(values.replica ?? '')) throw new ConnectError(`--replica ${JSON.stringify(values.replica)} is not a replica number (1, 2, …)`);
+
   const fleet: AppConfig = config;
   const region = fleet.environments[databaseConfig(fleet, database).environment].region;
   const user = values.user ?? env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
   const target = resolveTarget(
-    { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader },
+    { database, user, host: values.host, port, dbname: values.dbname, via: values.via, reader: values.reader, proxy: values.proxy, replica },
     fleet,
     readOutputs(values.outputs ?? (env.RDS_IAM_OUTPUTS || undefined), (message) => new ConnectError(message)),
   );

@@ -1,4 +1,5 @@
 import { byCodeUnit } from '../model/order';
+import { entryPointOf } from '../terraform/interpolate';
 import { forEachValue, StackJson } from '../terraform/synthesized';
 
 /**
@@ -284,11 +285,35 @@ function networkOf(stack: StackJson | undefined): string[] {
   const data = (stack.data ?? {}) as DataBlocks;
   for (const lookup of Object.values(data.aws_db_instance ?? {})) lines.push(`existing instance ${String(lookup.db_instance_identifier)}: network managed outside this project`);
   for (const lookup of Object.values(data.aws_rds_cluster ?? {})) lines.push(`existing cluster ${String(lookup.cluster_identifier)}: network managed outside this project`);
+  for (const lookup of Object.values(data.aws_db_proxy ?? {})) {
+    lines.push(`existing proxy ${String(lookup.name)}: a way in, checked at plan for end-to-end IAM and TLS; network managed outside this project`);
+  }
+  const groups = (stack.resource?.aws_security_group ?? {}) as Readonly<Record<string, Body>>;
+  // A rule admitting a security group of this stack names it (`security group orders-proxy`), not its token.
+  const groupName = (id: unknown) => {
+    const ref = /^\$\{aws_security_group\.([\w-]+)\.id\}$/.exec(String(id));
+    return ref && groups[ref[1]] ? `security group ${String(groups[ref[1]].name)}` : String(id);
+  };
+  const provider = ((stack.provider as Record<string, Body[]> | undefined)?.aws ?? [])[0];
   for (const i of instancesOf(stack)) {
     const b = i.body;
+    // Rules of a proxy's own security group are its network; the rule letting the proxy into the database is the database's.
+    const where = i.path.startsWith('proxy/') && i.path !== 'proxy/database-ingress' ? 'proxy: ' : '';
     if (i.type === 'aws_vpc_security_group_ingress_rule') {
       const from = b.cidr_ipv4 ?? b.cidr_ipv6 ?? b.referenced_security_group_id ?? b.prefix_list_id;
-      lines.push(`${String(b.ip_protocol)} ${String(b.from_port)}-${String(b.to_port)} from ${String(from)}`);
+      lines.push(`${where}${String(b.ip_protocol)} ${String(b.from_port)}-${String(b.to_port)} from ${groupName(from)}`);
+    } else if (i.type === 'aws_vpc_security_group_egress_rule') {
+      const to = b.cidr_ipv4 ?? b.cidr_ipv6 ?? b.referenced_security_group_id ?? b.prefix_list_id;
+      lines.push(`${where}out ${String(b.ip_protocol)} ${String(b.from_port)}-${String(b.to_port)} to ${groupName(to)}`);
+    } else if (i.type === 'aws_db_proxy') {
+      // A way in: who reaches it (the rules above) and the ARN each user's policy names.
+      const auth = b.default_auth_scheme === 'IAM_AUTH' ? 'end-to-end IAM (no secret)' : `auth scheme ${String(b.default_auth_scheme ?? 'NONE')}, not end-to-end IAM`;
+      const region = String(provider?.region ?? '<region>');
+      const account = String(list(provider?.allowed_account_ids)[0] ?? '<account>');
+      lines.push(`proxy ${String(b.name)}: ${auth}, ${b.require_tls === true ? 'TLS required' : 'TLS not required'}`);
+      lines.push(`proxy ${String(b.name)}: a way in as arn:aws:rds-db:${region}:${account}:dbuser:<prx- id of proxy ${String(b.name)}>/<user>`);
+    } else if (i.type === 'aws_iam_role_policy' && i.path.startsWith('proxy/')) {
+      lines.push(`proxy: its role may log in to this database only: ${canonical(JSON.parse(String(b.policy)).Statement?.[0]?.Resource ?? b.policy)}`);
     } else if (i.type === 'aws_db_instance' || i.type === 'aws_rds_cluster' || i.type === 'aws_rds_cluster_instance') {
       if (b.publicly_accessible === true) lines.push(`${i.path}: publicly accessible`);
       if (i.type !== 'aws_rds_cluster_instance' && b.iam_database_authentication_enabled !== true) lines.push(`${i.path}: IAM database authentication off`);
@@ -341,8 +366,14 @@ function servicesAccess(stackName: string, stack: StackJson, other: Record<strin
   return { policies, roles: roles.sort(byCodeUnit) };
 }
 
-/** A cross-stack reference cdktf writes for a value of another stack (a database's resource id). */
-const CROSS_STACK = /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-[\w-]*?(cluster_resource_id|resource_id|arn)\}/g;
+/** A cross-stack reference cdktf writes for a value of another stack (a database's, its proxy's or a replica's resource id). */
+const CROSS_STACK = /\$\{(data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-[\w-]*?(cluster_resource_id|resource_id|arn)(?:_[0-9A-F]{8})?)\}/g;
+
+/** `<resource_id of database-orders>`, `<resource_id of database-orders proxy>`, `<resource_id of database-orders replica-1>`. */
+function crossStackLabel(_match: string, reference: string, stack: string, attribute: string): string {
+  const entry = entryPointOf(reference);
+  return `<${attribute} of ${stack}${entry !== undefined ? ` ${entry}` : ''}>`;
+}
 
 /**
  * A policy document indented one key per line, so a change diffs line by line, with
@@ -356,7 +387,7 @@ function formatPolicy(document: string): string {
   } catch {
     text = document;
   }
-  return text.replace(CROSS_STACK, '<$2 of $1>').replace(/\$\$\{/g, '${');
+  return text.replace(CROSS_STACK, crossStackLabel).replace(/\$\$\{/g, '${');
 }
 
 function mergeIdentityCenter(a: DeployedIdentityCenter | undefined, b: DeployedIdentityCenter): DeployedIdentityCenter {

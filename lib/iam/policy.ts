@@ -52,16 +52,22 @@ export function connectPolicy(options: ConnectPolicyOptions): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** A database that names its own `rds-db:connect` resources (RdsDatabase). */
+/**
+ * A database that names its own `rds-db:connect` resources (RdsDatabase): itself, and any
+ * proxy or replica in front of or beside it, each for the one user asked.
+ */
 export interface Connectable {
-  connectArn(dbUser: string): string;
+  connectArns(dbUser: string): string[];
 }
 
-/** The connect policy for these databases, each scoped to the caller's own principal tag. */
+/**
+ * The connect policy for these databases (and their proxies and replicas), each resource
+ * scoped to the caller's own principal tag.
+ */
 export function connectPolicyFor(
   databases: readonly Connectable[],
   options: { readonly attributeKey?: string; readonly allowDescribe?: boolean },
 ): string {
   const tag = principalTagVariable(options.attributeKey);
-  return connectPolicy({ connectArns: databases.map((db) => db.connectArn(tag)), allowDescribe: options.allowDescribe });
+  return connectPolicy({ connectArns: databases.flatMap((db) => db.connectArns(tag)), allowDescribe: options.allowDescribe });
 }

@@ -205,6 +205,46 @@ interface DatabaseBase {
    * @default - the RDS endpoint, as the master user via its managed secret, TLS verified against the RDS CA bundle
    */
   readonly connection?: ConnectionOverrides;
+  /**
+   * An RDS Proxy in front of the database, with end-to-end IAM: clients sign tokens for the
+   * proxy's endpoint, the proxy logs in to the database over IAM as the same user, no secret
+   * anywhere. Every policy then also allows each person and service their own user through it.
+   * `{}` creates one (existing databases: only `{ existing }`).
+   * @default - no proxy
+   */
+  readonly proxy?: ProxyConfig;
+}
+
+/**
+ * An RDS Proxy this project creates (end-to-end IAM, TLS required, in the environment's
+ * subnets, its own security group admitting the database's `allowedCidrs`, `publicCidrs` and
+ * `allowedSecurityGroupIds`), or one that exists, by name (the plan checks it uses end-to-end IAM).
+ */
+export type ProxyConfig =
+  | {
+      readonly existing?: undefined;
+      /** Seconds a client connection may sit idle before the proxy closes it, 1 to 28800. @default 1800 */
+      readonly idleClientTimeout?: number;
+    }
+  | { readonly existing: string };
+
+/** Read replicas of an RDS instance (not Aurora: its cluster's readers serve reads). */
+export interface ReplicasConfig {
+  /** How many, 1 to 5; replica `n` is `<key>-replica-<n>`. */
+  readonly count: number;
+  /**
+   * Another environment of config.ts, in the same account and another region, to put them in
+   * (its VPC and subnets); they get the database's ingress rules there.
+   * @default - the database's own environment
+   */
+  readonly environment?: string;
+  /** @default - the database's instanceClass */
+  readonly instanceClass?: string;
+  /**
+   * KMS key ARN in the replicas' region, for replicas in another region.
+   * @default - that region's AWS managed key for RDS (required when the database has kmsKeyId)
+   */
+  readonly kmsKeyId?: string;
 }
 
 /** An RDS instance or Aurora cluster this project does not create, found by its RDS identifier. */
@@ -269,6 +309,12 @@ export interface ManagedDatabaseConfig extends DatabaseBase {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * RDS instances only: read replicas, each with IAM database authentication and a resource id
+   * of its own that every policy names.
+   * @default - none
+   */
+  readonly replicas?: ReplicasConfig;
 }
 
 /** One database in the fleet: one this project creates, or one that already exists. */

@@ -4,7 +4,7 @@ import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
 import {
   AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, ExistingDatabaseConfig, IAM_ROLE_ARN, IdentityCenterConfig, isAurora, isExisting,
-  ManagedDatabaseConfig, PublicCidr,
+  ManagedDatabaseConfig, PublicCidr, ReplicasConfig,
 } from '../model/types';
 import { sortedEntries } from '../model/order';
 import { parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX } from './cidr';
@@ -24,11 +24,11 @@ const ENGINE_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; example: strin
 const KEY_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ENVIRONMENT_FIELDS = new Set(['account', 'region', 'partition', 'assumeRoleArn', 'backend', 'vpcId', 'subnetIds', 'serviceRoleArns', 'tags']);
 /** Fields of every database entry; an existing database takes only these. */
-const EXISTING_DATABASE_FIELDS: readonly string[] = ['environment', 'engine', 'databaseName', 'schemas', 'connection', 'existing', 'masterUsername'];
+const EXISTING_DATABASE_FIELDS: readonly string[] = ['environment', 'engine', 'databaseName', 'schemas', 'connection', 'existing', 'masterUsername', 'proxy'];
 /** Settings of a database this project creates: an existing one keeps its own. */
 const CREATE_ONLY_FIELDS: readonly string[] = [
   'engineVersion', 'instanceClass', 'instanceCount', 'allocatedStorage', 'maxAllocatedStorage', 'multiAz', 'backupRetentionDays',
-  'caCertIdentifier', 'kmsKeyId', 'allowedCidrs', 'publicCidrs', 'allowedSecurityGroupIds', 'deletionProtection',
+  'caCertIdentifier', 'kmsKeyId', 'allowedCidrs', 'publicCidrs', 'allowedSecurityGroupIds', 'deletionProtection', 'replicas',
 ];
 const DATABASE_FIELDS = new Set([...EXISTING_DATABASE_FIELDS, ...CREATE_ONLY_FIELDS]);
 /** RDS instance and cluster identifiers: what RDS stores (lower case), 1-63 characters. */
@@ -185,6 +185,98 @@ function checkDatabase(key: string, db: DatabaseConfig, environments: AppConfig[
   }
   if (isExisting(db)) checkExistingDatabase(where, db, problems);
   else checkManagedDatabase(where, db, problems);
+  if (db.proxy !== undefined) checkProxy(where, db, problems);
+  if (!isExisting(db) && db.replicas !== undefined) checkReplicas(where, db, environments, problems);
+}
+
+/**
+ * Engine versions RDS Proxy takes, among those this project configures (AWS's list of
+ * supported engines for RDS Proxy; add a major here when AWS adds it there).
+ */
+const PROXY_VERSIONS: Readonly<Record<Engine, { pattern: RegExp; supported: string }>> = {
+  postgres: { pattern: /^1[5-7](\.\d+)?$/, supported: 'PostgreSQL 15, 16 and 17' },
+  'aurora-postgresql': { pattern: /^1[5-7](\.\d+)?$/, supported: 'Aurora PostgreSQL 15, 16 and 17' },
+  mysql: { pattern: /^8\.(0|4)(\.\d+)?$/, supported: 'MySQL 8.0 and 8.4' },
+  'aurora-mysql': { pattern: /^8\.0\.mysql_aurora\.3\./, supported: 'Aurora MySQL 3' },
+  mariadb: { pattern: /^(10\.11|11\.4|11\.8)(\.\d+)?$/, supported: 'MariaDB 10.11, 11.4 and 11.8' },
+};
+/** RDS Proxy names: a letter, then letters, digits and single hyphens, at most 60. */
+const PROXY_NAME = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
+const REPLICAS_FIELDS = new Set(['count', 'environment', 'instanceClass', 'kmsKeyId']);
+
+/** `proxy`: create one (managed databases, engines and versions RDS Proxy takes) or name an existing one. */
+function checkProxy(where: string, db: DatabaseConfig, problems: Problems): void {
+  const proxy = db.proxy as unknown;
+  if (typeof proxy !== 'object' || proxy === null || Array.isArray(proxy)) {
+    problems.add(where, `proxy must be {} (create one) or { existing: '<proxy name>' }, got ${show(proxy)}`);
+    return;
+  }
+  const fields = Object.keys(proxy);
+  const existing = (proxy as { existing?: unknown }).existing;
+  if (existing !== undefined) {
+    if (fields.length !== 1) problems.add(where, `proxy { existing } takes no other field (an existing proxy keeps its settings); remove ${fields.filter((f) => f !== 'existing').join(', ')}`);
+    if (typeof existing !== 'string' || !PROXY_NAME.test(existing) || existing.length > 60) {
+      problems.add(where, `proxy.existing ${show(existing)} is not an RDS Proxy name (a letter, then letters, digits and single hyphens, at most 60), e.g. 'orders-proxy'`);
+    }
+    return;
+  }
+  for (const field of fields) {
+    if (field !== 'idleClientTimeout') problems.add(where, `proxy has unknown field ${show(field)}; a created proxy takes idleClientTimeout, an existing one { existing: '<name>' }`);
+  }
+  checkInteger(where, 'proxy.idleClientTimeout', (proxy as { idleClientTimeout?: unknown }).idleClientTimeout, 1, 28800, problems);
+  if (isExisting(db)) {
+    problems.add(where, "proxy {} creates a proxy only for a database this project creates; for an existing database name its proxy: proxy: { existing: 'orders-proxy' }");
+    return;
+  }
+  if (ENGINES.includes(db.engine) && typeof db.engineVersion === 'string' && ENGINE_VERSIONS[db.engine].pattern.test(db.engineVersion)) {
+    const supported = PROXY_VERSIONS[db.engine];
+    if (!supported.pattern.test(db.engineVersion)) {
+      problems.add(where, `proxy: RDS Proxy does not take ${db.engine} ${db.engineVersion}; it takes ${supported.supported} here; choose one of those engineVersions or remove proxy`);
+    }
+  }
+}
+
+/** `replicas`: RDS instances only, a sane count, and another region only in the same account. */
+function checkReplicas(where: string, db: ManagedDatabaseConfig, environments: AppConfig['environments'], problems: Problems): void {
+  const replicas = db.replicas as unknown;
+  if (typeof replicas !== 'object' || replicas === null || Array.isArray(replicas)) {
+    problems.add(where, `replicas must be { count } (and optionally environment, instanceClass, kmsKeyId), got ${show(replicas)}; e.g. replicas: { count: 1 }`);
+    return;
+  }
+  const r = replicas as ReplicasConfig;
+  unknownFields(`${where}.replicas`, r, REPLICAS_FIELDS, problems);
+  if (ENGINES.includes(db.engine) && isAurora(db.engine)) {
+    problems.add(where, `replicas apply only to RDS instances, not engine ${db.engine}: an Aurora cluster's readers serve reads; use instanceCount (and connect --reader) instead`);
+  }
+  if (typeof r.count !== 'number' || !Number.isInteger(r.count) || r.count < 1 || r.count > 5) {
+    problems.add(where, `replicas.count ${show(r.count)} must be a whole number from 1 to 5`);
+  }
+  if (r.instanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(String(r.instanceClass))) {
+    problems.add(where, `replicas.instanceClass ${show(r.instanceClass)} is not an RDS instance class, e.g. 'db.t4g.medium'`);
+  }
+  if (r.kmsKeyId !== undefined && !KMS_ARN.test(String(r.kmsKeyId))) {
+    problems.add(where, `replicas.kmsKeyId ${show(r.kmsKeyId)} is not a KMS key or alias ARN, e.g. ${KMS_EXAMPLE}`);
+  }
+  const home = environments[db.environment];
+  if (r.environment === undefined) {
+    if (r.kmsKeyId !== undefined) problems.add(where, 'replicas.kmsKeyId applies only to replicas in another environment (region); in the same region they use the database\'s key; remove it');
+    return;
+  }
+  const other = Object.prototype.hasOwnProperty.call(environments, r.environment) ? environments[r.environment] : undefined;
+  if (!other) {
+    problems.add(where, `replicas.environment ${show(r.environment)} is not declared; the environments are ${Object.keys(environments).join(', ') || '(none)'}`);
+    return;
+  }
+  if (!home) return;
+  if (other.account !== home.account) {
+    problems.add(where, `replicas.environment ${show(r.environment)} is in account ${other.account}, the database in ${home.account}; RDS makes read replicas in the source's account only`);
+  }
+  if (other.region === home.region) {
+    problems.add(where, `replicas.environment ${show(r.environment)} is in the database's own region ${home.region}; leave environment out for replicas in the same region`);
+  }
+  if (db.kmsKeyId !== undefined && r.kmsKeyId === undefined) {
+    problems.add(where, `replicas.kmsKeyId is required: the database uses its own key (kmsKeyId), and a replica in ${other.region} needs a key of that region, e.g. 'arn:aws:kms:${other.region}:${home.account}:key/…'`);
+  }
 }
 
 /** An existing database: which one, and nothing this project would only set when creating it. */

@@ -216,3 +216,35 @@ describe('validateConfig on existing databases', () => {
     expect(() => validateConfig(config)).toThrow(/existing.identifier does not fit engine aurora-postgresql: an Aurora cluster is found by clusterIdentifier, e\.g\. \{ clusterIdentifier: 'orders-cluster' \}/);
   });
 });
+
+describe('validateConfig on proxies', () => {
+  const withProxy = (edit: (c: ReturnType<typeof cloneFleet>) => void) => broken(edit);
+
+  test('accepts a created proxy on every engine, and an existing one by name', () => {
+    expect(() => validateConfig(withProxy((c) => {
+      for (const db of Object.values(c.databases)) db.proxy = {};
+      c.databases.pg.proxy = { idleClientTimeout: 600 };
+    }))).not.toThrow();
+    expect(() => validateConfig({ ...existingFleet, databases: { ...existingFleet.databases, legacy: { ...existingFleet.databases.legacy, proxy: { existing: 'legacy-proxy' } } } })).not.toThrow();
+  });
+
+  test.each([
+    ['postgres', '18', /databases.pg: proxy: RDS Proxy does not take postgres 18; it takes PostgreSQL 15, 16 and 17 here; choose one of those engineVersions or remove proxy/],
+    ['aurora-postgresql', '18.1', /proxy: RDS Proxy does not take aurora-postgresql 18.1; it takes Aurora PostgreSQL 15, 16 and 17/],
+  ])('fails when a proxy fronts %s %s, which RDS Proxy does not take', (engine, engineVersion, message) => {
+    expect(() => validateConfig(withProxy((c) => Object.assign(c.databases.pg, { engine, engineVersion, proxy: {}, allocatedStorage: undefined })))).toThrow(message);
+  });
+
+  test('fails when proxy is malformed, naming each problem', () => {
+    expect(() => validateConfig(withProxy((c) => {
+      c.databases.pg.proxy = true;
+      c.databases.my.proxy = { existing: 'my proxy', idleClientTimeout: 60 };
+      c.databases.apg.proxy = { idleClientTimeout: 0, secretArn: 'x' };
+    }))).toThrow(/databases.apg: proxy has unknown field "secretArn"[\s\S]*databases.apg: proxy.idleClientTimeout 0 must be a whole number from 1 to 28800[\s\S]*databases.my: proxy \{ existing \} takes no other field[\s\S]*databases.my: proxy.existing "my proxy" is not an RDS Proxy name[\s\S]*databases.pg: proxy must be \{\} \(create one\) or \{ existing: '<proxy name>' \}, got true/);
+  });
+
+  test('fails when an existing database asks for a proxy to be created', () => {
+    expect(() => validateConfig({ ...existingFleet, databases: { legacy: { ...existingFleet.databases.legacy, proxy: {} } } }))
+      .toThrow(/databases.legacy: proxy \{\} creates a proxy only for a database this project creates; for an existing database name its proxy/);
+  });
+});

@@ -46,11 +46,18 @@ export async function dataOf(project: string, revision: RevisionRef): Promise<Pr
   try {
     if (revision.commit === undefined) return readProjectData(project);
     const git = simpleGit(project);
-    const tracked = new Set((await git.raw(['ls-tree', '--name-only', revision.commit, '--', ...Object.values(DATA_FILES)])).split('\n'));
+    // `<mode> <type> <object>\t<path>`: only a regular file is what a checkout reads as it is. A
+    // symlink's blob is its target's name, which a checkout follows; a submodule or tree is no file.
+    const entries = (await git.raw(['ls-tree', '-z', revision.commit, '--', ...Object.values(DATA_FILES)])).split('\0').filter((e) => e !== '');
     const sources = new Map<string, string>();
-    for (const file of Object.values(DATA_FILES)) {
-      if (tracked.has(file)) sources.set(file, await git.show([`${revision.commit}:${file}`]));
+    const problems: string[] = [];
+    for (const entry of entries) {
+      const [meta, file] = entry.split('\t');
+      const [mode, type] = meta.split(' ');
+      if (type === 'blob' && (mode === '100644' || mode === '100755')) sources.set(file, await git.show([`${revision.commit}:${file}`]));
+      else problems.push(`${file} is ${mode === '120000' ? 'a symbolic link' : `a ${type} (mode ${mode})`}, not a regular file; a data file must be the file itself`);
     }
+    if (problems.length > 0) throw new ValidationError(problems.join('\n'));
     return parseProjectData((file) => sources.get(file));
   } catch (error) {
     if (error instanceof ValidationError) throw new CommandError(`${revision.name}: ${error.message}`);
@@ -155,7 +162,8 @@ export async function changedCode(project: string, [base, head]: readonly [Revis
   }
   const out: CodeChange[] = [];
   for (const [file, status] of [...changes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (DATA_PATHS.has(file)) continue;
+    // A data file's content is read as data; a change of its type (to a symlink, say) is not content.
+    if (DATA_PATHS.has(file) && status !== 'T') continue;
     const blob = status === 'D' ? undefined : (head.commit !== undefined
       ? (await git.raw(['rev-parse', `${head.commit}:${file}`])).trim()
       : (await git.raw(['hash-object', '--', file])).trim());

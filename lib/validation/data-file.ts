@@ -264,6 +264,9 @@ export function parseProjectData(sourceOf: (fileName: string) => string | undefi
 
 /** The data files of the checkout at `projectRoot`, as they are on disk. */
 export function readProjectData(projectRoot: string): ProjectData {
+  // Only regular files: review reads a symlink's own text from git, a checkout follows it.
+  const links = Object.values(DATA_FILES).filter((fileName) => fs.lstatSync(path.join(projectRoot, fileName), { throwIfNoEntry: false })?.isSymbolicLink());
+  if (links.length > 0) throw new ValidationError(links.map((f) => `${f} is a symbolic link, not a regular file; a data file must be the file itself`).join('\n'));
   return parseProjectData((fileName) => {
     const file = path.join(projectRoot, fileName);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

@@ -22,6 +22,17 @@ const edit = (dir: string, file: string, from: string, to: string) => {
 };
 
 describe('npm run access-report', () => {
+  test('fails when a data file becomes a symbolic link whose text in git is the old data', async () => {
+    // git show reads a symlink's target name; a checkout follows it (here: to nothing, so no services at all).
+    const { dir, git } = exampleRepository();
+    fs.rmSync(path.join(dir, 'services.ts'));
+    fs.symlinkSync(EXAMPLE_FILES['services.ts'], path.join(dir, 'services.ts'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pull request');
+    await expect(report('--project', dir, '--base', 'main~1', '--head', 'main'))
+      .rejects.toThrow(/main: services\.ts is a symbolic link, not a regular file; a data file must be the file itself/);
+  });
+
   test('as a process: fails on an unknown base with exit code 1 and the reason', () => {
     const { dir } = exampleRepository();
     const result = runScript(ROOT, 'cli/access-report/main.ts', ['--project', dir, '--base', 'no-such-branch'], ENV);

@@ -44,6 +44,17 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     await expect(validate(ROOT, ['--project', dir])).rejects.toThrow(/users\[0\] \("root"\): username "root" is reserved/);
   });
 
+  test.each(['users.ts', 'services.ts', 'config.ts'] as const)('fails when %s becomes a symbolic link, in git and on disk', async (file) => {
+    const { dir, git } = exampleRepository();
+    fs.rmSync(path.join(dir, file));
+    fs.symlinkSync(EXAMPLE_FILES[file], path.join(dir, file));
+    const refused = new RegExp(`${file.replace('.', '\\.')} is a symbolic link, not a regular file`);
+    await expect(validate(dir, ['--base', 'main'])).rejects.toThrow(refused);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pull request');
+    await expect(validate(dir, ['--base', 'main~1', '--head', 'main'])).rejects.toThrow(refused);
+  });
+
   test('fails on an expired entry that synth would only lock', async () => {
     const dir = folderOf({ 'config.ts': EXAMPLE_FILES['config.ts'], 'users.ts': "export const users = [{ username: 'temp.person', access: { orders: 'read' }, expires: '2026-01-31' }];\n" });
     await expect(validate(dir)).rejects.toThrow(/access expired after 2026-01-31/);

@@ -1,6 +1,6 @@
 import { AppConfig } from '../model/types';
 import { ConnectionOverrides, envPrefix } from '../model/connection';
-import { ValidationError } from './problems';
+import { show, ValidationError } from './problems';
 import { validateConfig } from './validate-config';
 import { ValidatedUsers, validateUsers } from './validate-users';
 import { ActiveService, ExpiredService, validateServices } from './validate-services';
@@ -81,14 +81,28 @@ export function validateInputs(input: ComposeInput): ValidInputs {
     }),
   );
   if (!connections || !validated || !services) throw new ValidationError(failures.join('\n\n'));
+  // A person and a service with one name share a database user: when skipping, neither is granted it,
+  // since review never saw the two together (each came in its own pull request).
+  const serviceNames = new Set(servicesNamed(input.services));
+  const clashing = validated.active.filter((u) => serviceNames.has(u.username.toLowerCase()));
   return {
     config: input.config,
     connections,
-    validated,
+    validated: clashing.length === 0 ? validated : { ...validated, active: validated.active.filter((u) => !clashing.includes(u)) },
     services: services.active,
     expiredServices: services.expired,
-    skipped: [...validated.skipped.map((p) => `users.ts: ${p}`), ...services.skipped.map((p) => `services.ts: ${p}`)],
+    skipped: [
+      ...validated.skipped.map((p) => `users.ts: ${p}`),
+      ...clashing.map((u) => `users.ts: ${show(u.username)}: granted nothing while services.ts has a service of that name`),
+      ...services.skipped.map((p) => `services.ts: ${p}`),
+    ],
   };
+}
+
+/** The folded names of a services list, read only from plain data (anything else fails validation). */
+function servicesNamed(services: unknown): string[] {
+  if (!Array.isArray(services) || plainDataProblem(services, 'services') !== undefined) return [];
+  return services.map((s) => (s as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string').map((n) => n.toLowerCase());
 }
 
 /** `RDS_IAM_INVALID_ENTRIES=skip`: the scheduled deploy's setting (see ValidateUsersOptions.invalidEntries). */

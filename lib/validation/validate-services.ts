@@ -72,6 +72,8 @@ export function validateServices(services: unknown, options: ValidateServicesOpt
   requirePlainList(services, 'services', problems);
 
   const firstByFoldedName = new Map<string, { index: number; name: string }>();
+  // Names given twice: when skipping, neither entry is granted (see validateUsers).
+  const contested = new Map<string, { index: number; name: string }>();
   const valid: ActiveService[] = [];
   const expired: ExpiredService[] = [];
   services.forEach((raw, index) => {
@@ -95,8 +97,12 @@ export function validateServices(services: unknown, options: ValidateServicesOpt
       checkDatabaseUserName(name, where, SERVICE_NAME, families, fleet, problems);
       const folded = name.toLowerCase();
       const first = firstByFoldedName.get(folded);
-      if (first) problems.add(where, `duplicate name: services[${first.index}] is ${show(first.name)} (names are compared ignoring case); keep one entry and merge their access`);
-      else firstByFoldedName.set(folded, { index, name });
+      if (first) {
+        problems.add(where, `duplicate name: services[${first.index}] is ${show(first.name)} (names are compared ignoring case); keep one entry and merge their access`);
+        contested.set(folded, first);
+      } else {
+        firstByFoldedName.set(folded, { index, name });
+      }
       const person = people.get(folded);
       if (person !== undefined) {
         problems.add(where, `name ${show(name)} is also a username in users.ts (${show(person)}; names are compared ignoring case): a service and a person cannot share a database user; rename the service`);
@@ -140,8 +146,9 @@ export function validateServices(services: unknown, options: ValidateServicesOpt
     });
   });
   if (options.invalidEntries !== 'skip') problems.throwIfAny();
+  for (const first of contested.values()) problems.add(`services[${first.index}] (${show(first.name)})`, 'granted nothing while another entry has the same name');
   return {
-    active: valid.sort((a, b) => byCodeUnit(a.name, b.name)),
+    active: valid.filter((s) => !contested.has(s.name.toLowerCase())).sort((a, b) => byCodeUnit(a.name, b.name)),
     expired: expired.sort((a, b) => byCodeUnit(a.name, b.name)),
     skipped: problems.list(),
   };

@@ -123,6 +123,8 @@ export interface ValidatedUsers {
 export function validateUsers(users: unknown, options: ValidateUsersOptions): ValidatedUsers {
   const problems = new Problems('users.ts');
   const firstByFoldedName = new Map<string, { index: number; username: string }>();
+  // Names given twice: when skipping, neither entry is granted, since either may be the one review never saw together.
+  const contested = new Map<string, { index: number; username: string }>();
   const active: ActiveUser[] = [];
   const expired: ExpiredUser[] = [];
   const fleet = fleetOf(options.databases, options.loginNames);
@@ -155,6 +157,7 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
       const first = firstByFoldedName.get(folded);
       if (first) {
         problems.add(where, `duplicate username: users[${first.index}] is ${show(first.username)} (names are compared ignoring case); keep one entry and merge their access`);
+        contested.set(folded, first);
       } else {
         firstByFoldedName.set(folded, { index, username: name });
       }
@@ -183,8 +186,9 @@ export function validateUsers(users: unknown, options: ValidateUsersOptions): Va
   });
 
   if (options.invalidEntries !== 'skip') problems.throwIfAny();
+  for (const first of contested.values()) problems.add(`users[${first.index}] (${show(first.username)})`, 'granted nothing while another entry has the same name');
   return {
-    active: active.sort((a, b) => byCodeUnit(a.username, b.username)),
+    active: active.filter((u) => !contested.has(u.username.toLowerCase())).sort((a, b) => byCodeUnit(a.username, b.username)),
     expired: expired.sort((a, b) => byCodeUnit(a.username, b.username)),
     skipped: problems.list(),
   };

@@ -96,6 +96,23 @@ describe('validateServices', () => {
     expect(result.skipped).toEqual([expect.stringMatching(/^services\[2\] \("root"\): name "root" is reserved/)]);
   });
 
+  test('with invalid entries skipped, a person and a service of one name are both granted nothing', () => {
+    // Two pull requests, each valid alone: a person named reports-api, and the service reports-api.
+    const person = { username: 'Reports-API', access: { pg: 'admin' } };
+    const runner = validateInputs({ config: fleet, users: [...people, person], services, now: NOW, invalidEntries: 'skip' });
+    expect(runner.validated.active.map((u) => u.username)).not.toContain('Reports-API');
+    expect(runner.services.map((s) => s.name)).toEqual(['etl']);
+    expect(runner.skipped).toEqual(expect.arrayContaining([
+      'users.ts: "Reports-API": granted nothing while services.ts has a service of that name',
+      expect.stringMatching(/^services\.ts: services\[0\] \("reports-api"\): name "reports-api" is also a username in users\.ts/),
+    ]));
+  });
+
+  test('with invalid entries skipped, two services of one name are both granted nothing', () => {
+    const result = check([...services, { name: 'ETL', role: { trust: 'lambda' }, access: { pg: 'admin' }, owner: 'x' }], [], { invalidEntries: 'skip' });
+    expect(result.active.map((s) => s.name)).toEqual(['reports-api']);
+  });
+
   test('fails with config.ts\'s own message, not a crash, when a database names an undeclared environment', () => {
     const config = { ...fleet, databases: { ...fleet.databases, pg: { ...fleet.databases.pg, environment: 'nowhere' } } };
     expect(() => validateInputs({ config, users: people, services, now: NOW })).toThrow(/databases\.pg: environment "nowhere" is not declared/);

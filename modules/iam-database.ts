@@ -1,11 +1,13 @@
-import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
+import { DbInstance, DbInstanceConfig } from '@cdktf/provider-aws/lib/db-instance';
 import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
-import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbParameterGroup, DbParameterGroupConfig } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../lib/model/defaults';
 import { terraformLiteral } from '../lib/terraform/literal';
@@ -17,12 +19,33 @@ import { connectArnsOf, dbuserArn, EntryPoint, RdsDatabase, RdsLocation } from '
  * The database's settings as config.ts declares them (see `DatabaseConfig` for each field
  * and its default), plus where it lives.
  */
-export interface IamDatabaseProps extends Omit<ManagedDatabaseConfig, 'environment' | 'schemas' | 'connection' | 'existing'>, RdsLocation {
+export interface IamDatabaseProps extends Omit<ManagedDatabaseConfig, 'environment' | 'schemas' | 'connection' | 'existing' | 'proxy' | 'replicas'>, RdsLocation {
   /** RDS identifier of the instance or cluster; also names its subnet, security and parameter groups. */
   readonly identifier: string;
   readonly vpcId: string;
   /** At least two subnets in different availability zones. */
   readonly subnetIds: readonly string[];
+  /** RDS instances only: read replicas. @default - none */
+  readonly replicas?: ReplicasProps;
+}
+
+/** Read replicas of an instance: how many, their class, and, for another region, where. */
+export interface ReplicasProps {
+  readonly count: number;
+  /** @default - the database's instanceClass */
+  readonly instanceClass?: string;
+  /**
+   * Another region of the same account: its provider, network and (optionally) KMS key.
+   * @default - the database's own region, subnet group and security group
+   */
+  readonly elsewhere?: {
+    readonly provider: TerraformProvider;
+    readonly region: string;
+    readonly vpcId: string;
+    readonly subnetIds: readonly string[];
+    /** @default - that region's AWS managed key for RDS */
+    readonly kmsKeyId?: string;
+  };
 }
 
 /** Logs RDS can export per engine; `iam-db-auth-error` shows why an IAM login failed. */
@@ -73,6 +96,18 @@ const ENGINE_PARAMETERS: Readonly<Record<Engine, readonly Parameter[]>> = {
 export function parameterGroupFamily(engine: Engine, engineVersion: string): string {
   const [major, minor] = engineVersion.split('.');
   return engineFamily(engine) === 'postgres' ? `${engine}${major}` : `${engine}${major}.${minor}`;
+}
+
+/** What the replicas of an instance share with it, or copy in another region. */
+interface ReplicaGroups {
+  readonly parameterGroupName: string;
+  readonly optionGroupName?: string;
+  readonly securityGroupId: string;
+  readonly logExports: string[];
+  readonly caCertIdentifier: string;
+  /** Name of the parameter and option groups. */
+  readonly groupName: string;
+  readonly parameterGroupProps: DbParameterGroupConfig;
 }
 
 /**
@@ -202,6 +237,17 @@ export class IamDatabase extends Construct implements RdsDatabase {
         caCertIdentifier,
         autoMinorVersionUpgrade: true,
       });
+      if (props.replicas) {
+        this.addReplicas(props, props.replicas, instance, {
+          parameterGroupName: parameterGroup.name,
+          optionGroupName: optionGroup?.name,
+          securityGroupId: securityGroup.id,
+          logExports: common.enabledCloudwatchLogsExports,
+          caCertIdentifier,
+          groupName,
+          parameterGroupProps,
+        });
+      }
       this.target = { instanceIdentifier: instance.identifier };
       this.endpoint = instance.address;
       this.resourceId = instance.resourceId;
@@ -209,10 +255,78 @@ export class IamDatabase extends Construct implements RdsDatabase {
     }
   }
 
+  /**
+   * Read replicas of the instance, each with IAM database authentication and a resource id of
+   * its own (an entry point every policy names). In the same region they share the instance's
+   * subnet, security, parameter and option groups; in another region they get copies of them there.
+   */
+  private addReplicas(props: IamDatabaseProps, replicas: ReplicasProps, source: DbInstance, groups: ReplicaGroups): void {
+    const elsewhere = replicas.elsewhere;
+    let scope: Construct = this;
+    let placement: Partial<DbInstanceConfig> = {
+      parameterGroupName: groups.parameterGroupName,
+      ...(groups.optionGroupName ? { optionGroupName: groups.optionGroupName } : {}),
+      vpcSecurityGroupIds: [groups.securityGroupId],
+      kmsKeyId: terraformLiteral(props.kmsKeyId),
+    };
+    if (elsewhere) {
+      const provider = elsewhere.provider;
+      scope = new Construct(this, 'replica-region');
+      const subnetGroup = new DbSubnetGroup(scope, 'subnets', {
+        provider, name: props.identifier, description: `Subnets of the replicas of ${props.identifier}`, subnetIds: [...elsewhere.subnetIds],
+      });
+      const securityGroup = new SecurityGroup(scope, 'security-group', {
+        provider, name: `${props.identifier}-db`, description: `Engine port of the replicas of ${props.identifier}, from listed networks only`, vpcId: elsewhere.vpcId, egress: [],
+      });
+      // Security groups are regional: the listed groups cannot be named here, the listed networks can.
+      const networks = { allowedCidrs: props.allowedCidrs, publicCidrs: props.publicCidrs };
+      for (const rule of admitOnPort(scope, securityGroup.id, this.port, this.family, networks)) rule.provider = provider;
+      const parameterGroup = new DbParameterGroup(scope, 'parameters', { ...groups.parameterGroupProps, provider });
+      const optionGroup = props.engine === 'mariadb' ? this.mariadbAudit(groups.groupName, props.identifier, props.engineVersion, scope, provider) : undefined;
+      // An encrypted replica in another region needs a key of that region.
+      const kmsKeyId = elsewhere.kmsKeyId !== undefined
+        ? terraformLiteral(elsewhere.kmsKeyId)
+        : new DataAwsKmsAlias(scope, 'rds-key', { provider, name: 'alias/aws/rds' }).targetKeyArn;
+      placement = {
+        provider,
+        dbSubnetGroupName: subnetGroup.name,
+        parameterGroupName: parameterGroup.name,
+        ...(optionGroup ? { optionGroupName: optionGroup.name } : {}),
+        vpcSecurityGroupIds: [securityGroup.id],
+        kmsKeyId,
+      };
+    }
+    const location = { ...this.location, region: elsewhere?.region ?? this.location.region };
+    for (let n = 1; n <= replicas.count; n++) {
+      const replica = new DbInstance(scope, `replica-${n}`, {
+        ...placement,
+        identifier: `${props.identifier}-replica-${n}`,
+        // Another region names the source by ARN; the engine, version and master user come from it.
+        replicateSourceDb: elsewhere ? source.arn : source.identifier,
+        instanceClass: replicas.instanceClass ?? props.instanceClass ?? DATABASE_DEFAULTS.instanceClass,
+        iamDatabaseAuthenticationEnabled: true,
+        storageEncrypted: true,
+        storageType: 'gp3',
+        maxAllocatedStorage: props.maxAllocatedStorage ?? DATABASE_DEFAULTS.maxAllocatedStorage,
+        multiAz: false,
+        publiclyAccessible: false,
+        caCertIdentifier: groups.caCertIdentifier,
+        autoMinorVersionUpgrade: true,
+        deletionProtection: props.deletionProtection ?? true,
+        enabledCloudwatchLogsExports: groups.logExports,
+        copyTagsToSnapshot: true,
+        // A replica's data is its source's, which keeps the backups and the final snapshot.
+        skipFinalSnapshot: true,
+      });
+      this.addEntryPoint({ kind: 'replica', endpoint: replica.address, port: this.port, resourceId: replica.resourceId, location });
+    }
+  }
+
   /** RDS for MariaDB's audit plugin: connections, grants and DDL, exported with the `audit` log. */
-  private mariadbAudit(name: string, identifier: string, engineVersion: string): DbOptionGroup {
+  private mariadbAudit(name: string, identifier: string, engineVersion: string, scope: Construct = this, provider?: TerraformProvider): DbOptionGroup {
     const major = engineVersion.split('.').slice(0, 2).join('.');
-    return new DbOptionGroup(this, 'options', {
+    return new DbOptionGroup(scope, 'options', {
+      ...(provider ? { provider } : {}),
       name,
       optionGroupDescription: `Audit plugin for ${identifier}`,
       engineName: 'mariadb',

@@ -13,30 +13,32 @@ export interface PortAdmission {
  * One ingress rule per admitted network or security group on `port` of `securityGroupId`,
  * each with a stable construct id (`ingress-<cidr or group>`) under `scope`.
  */
-export function admitOnPort(scope: Construct, securityGroupId: string, port: number, family: EngineFamily, admitted: PortAdmission): void {
+export function admitOnPort(scope: Construct, securityGroupId: string, port: number, family: EngineFamily, admitted: PortAdmission): VpcSecurityGroupIngressRule[] {
+  const rules: VpcSecurityGroupIngressRule[] = [];
   // Public blocks are validated like private ones; the description marks them for anyone reading the console.
   const cidrs = [
     ...(admitted.allowedCidrs ?? []).map((cidr) => ({ cidr, description: `${family} from ${cidr}` })),
     ...(admitted.publicCidrs ?? []).map(({ cidr }) => ({ cidr, description: `${family} from public ${cidr}` })),
   ];
   for (const { cidr, description } of cidrs) {
-    new VpcSecurityGroupIngressRule(scope, `ingress-${cidr}`, {
+    rules.push(new VpcSecurityGroupIngressRule(scope, `ingress-${cidr}`, {
       securityGroupId,
       description,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
       ...(cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-    });
+    }));
   }
   for (const group of admitted.allowedSecurityGroupIds ?? []) {
-    new VpcSecurityGroupIngressRule(scope, `ingress-${group}`, {
+    rules.push(new VpcSecurityGroupIngressRule(scope, `ingress-${group}`, {
       securityGroupId,
       description: `${family} from ${group}`,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
       referencedSecurityGroupId: group,
-    });
+    }));
   }
+  return rules;
 }

@@ -6,7 +6,7 @@ import { ServicesStack } from './services-stack';
 import { DEFAULT_POLICY_NAME, IdentityCenterStack } from './identity-center-stack';
 import { byCodeUnit, sortedEntries } from '../lib/model/order';
 import { connectPolicyFor } from '../lib/iam/policy';
-import { AppConfig, DatabaseGrant, grantsOn, homeEnvironmentOf, serviceGrantsOn } from '../lib/model/types';
+import { AppConfig, DatabaseGrant, grantsOn, homeEnvironmentOf, isExisting, serviceGrantsOn } from '../lib/model/types';
 import { loginOf } from '../lib/model/connection';
 import { clockFromEnv } from '../lib/model/clock';
 import { ProjectData, readProjectData } from '../lib/validation/data-file';
@@ -43,6 +43,9 @@ export function composeApp(app: App, inputs: ValidInputs): ComposedApp {
       databaseKey: key,
       database: db,
       needsMasterSecret: loginOf(connections[key]) === 'master-secret',
+      ...(!isExisting(db) && db.replicas?.environment !== undefined
+        ? { replicaEnvironment: { key: db.replicas.environment, environment: config.environments[db.replicas.environment] } }
+        : {}),
     });
     databases[key] = dbStack;
     usersStacks[key] = new UsersStack(app, `users-${key}`, {

@@ -1,11 +1,13 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExistingDatabase } from '../modules/existing-database';
-import { IamDatabase } from '../modules/iam-database';
+import { IamDatabase, ReplicasProps } from '../modules/iam-database';
 import { ExistingRdsProxy } from '../modules/existing-rds-proxy';
 import { RdsDatabase } from '../modules/rds-database';
 import { RdsProxy } from '../modules/rds-proxy';
-import { DatabaseConfig, EnvironmentConfig, isExisting } from '../lib/model/types';
+import { DatabaseConfig, EnvironmentConfig, isExisting, ReplicasConfig } from '../lib/model/types';
+import { terraformLiteralMap } from '../lib/terraform/literal';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 export interface DatabaseStackProps extends EnvironmentStackProps {
@@ -19,6 +21,12 @@ export interface DatabaseStackProps extends EnvironmentStackProps {
    * @default true
    */
   readonly needsMasterSecret?: boolean;
+  /**
+   * The environment config.ts puts the database's read replicas in (`replicas.environment`),
+   * by key: another region of the same account.
+   * @default - the database's own environment
+   */
+  readonly replicaEnvironment?: { readonly key: string; readonly environment: EnvironmentConfig };
 }
 
 /**
@@ -42,13 +50,14 @@ export class DatabaseStack extends EnvironmentStack {
         needsMasterSecret: props.needsMasterSecret,
       });
     } else {
-      const { environment: _environment, schemas: _schemas, connection: _connection, existing: _existing, ...settings } = db;
+      const { environment: _environment, schemas: _schemas, connection: _connection, existing: _existing, proxy: _proxy, replicas, ...settings } = db;
       this.database = new IamDatabase(this, 'database', {
         ...settings,
         ...location,
         identifier: props.databaseKey,
         vpcId: env.vpcId,
         subnetIds: env.subnetIds,
+        ...(replicas ? { replicas: { count: replicas.count, instanceClass: replicas.instanceClass, elsewhere: this.replicaRegion(replicas, props) } } : {}),
       });
     }
     const d = this.database;
@@ -72,7 +81,7 @@ export class DatabaseStack extends EnvironmentStack {
         idleClientTimeout: proxy.idleClientTimeout,
       }));
     }
-    const outputs: Record<string, { value: string | number; description: string }> = {
+    const outputs: Record<string, { value: string | number | string[]; description: string }> = {
       endpoint: { value: d.endpoint, description: 'Host name to connect to (the writer endpoint for Aurora)' },
       port: { value: d.port, description: 'Engine port' },
       engine: { value: d.engine, description: 'RDS engine: postgres, mysql, mariadb, aurora-postgresql or aurora-mysql' },
@@ -91,8 +100,29 @@ export class DatabaseStack extends EnvironmentStack {
       outputs.proxy_endpoint = { value: proxyEntry.endpoint, description: 'RDS Proxy endpoint (end-to-end IAM): sign tokens for this host, log in as your own user' };
       outputs.proxy_resource_id = { value: proxyEntry.resourceId, description: 'Resource ID of the proxy (prx-…), used in rds-db:connect ARNs' };
     }
+    const replicaEntries = d.entryPoints.filter((e) => e.kind === 'replica');
+    if (replicaEntries.length > 0) {
+      const where = props.replicaEnvironment?.environment.region ?? env.region;
+      outputs.replica_endpoints = { value: replicaEntries.map((e) => e.endpoint) , description: `Read replica host names, replica 1 first (region ${where}; same users, tokens signed for each host)` };
+      outputs.replica_resource_ids = { value: replicaEntries.map((e) => e.resourceId) , description: 'Resource IDs of the read replicas (db-…), used in rds-db:connect ARNs' };
+    }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
+  }
+
+  /** Replicas in another environment: an AWS provider for its region (same account, as validated), and its network. */
+  private replicaRegion(replicas: ReplicasConfig, props: DatabaseStackProps): ReplicasProps['elsewhere'] {
+    const other = props.replicaEnvironment;
+    if (replicas.environment === undefined || other === undefined) return undefined;
+    const env = other.environment;
+    const provider = new AwsProvider(this, 'aws-replicas', {
+      alias: 'replicas',
+      region: env.region,
+      allowedAccountIds: [env.account],
+      assumeRole: env.assumeRoleArn ? [{ roleArn: env.assumeRoleArn, sessionName: 'rds-iam-access' }] : undefined,
+      defaultTags: [{ tags: { ManagedBy: 'rds-iam-access', Environment: other.key, ...terraformLiteralMap(env.tags ?? {}) } }],
+    });
+    return { provider, region: env.region, vpcId: env.vpcId, subnetIds: env.subnetIds, kmsKeyId: replicas.kmsKeyId };
   }
 }

@@ -1,6 +1,8 @@
 import { DataAwsDbProxy } from '@cdktf/provider-aws/lib/data-aws-db-proxy';
 import { DbProxy } from '@cdktf/provider-aws/lib/db-proxy';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbProxyTarget } from '@cdktf/provider-aws/lib/db-proxy-target';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -22,7 +24,7 @@ const proxyFleet: AppConfig = {
   ...fleet,
   databases: {
     pg: { ...pg, proxy: {}, publicCidrs: [{ cidr: '203.0.113.0/24', reason: 'office egress, ticket OPS-12' }] },
-    my: fleet.databases.my,
+    my: { ...(fleet.databases.my as ManagedDatabaseConfig), allowedCidrs: ['10.1.0.0/16'], replicas: { count: 2 } },
     amy: { ...fleet.databases.amy, proxy: { existing: 'billing-proxy' } },
   },
 };
@@ -38,6 +40,19 @@ const IDS: Readonly<Record<string, string>> = {
   ...FLEET_RESOURCE_IDS,
   'pg/proxy': 'prx-0123456789abcdef0',
   'amy/proxy': 'prx-0fedcba9876543210',
+  'my/replica-1': 'db-MYREPLICA1AAAAAAAAAAAAAAA',
+  'my/replica-2': 'db-MYREPLICA2AAAAAAAAAAAAAAA',
+  'pg/replica-1': 'db-PGREPLICA1AAAAAAAAAAAAAAA',
+};
+
+/** pg with one replica in another region of its account (`dr`), with its own network there. */
+const crossRegion: AppConfig = {
+  ...proxyFleet,
+  environments: {
+    ...proxyFleet.environments,
+    dr: { account: '123456789012', region: 'eu-central-1', vpcId: 'vpc-0b1b2c3d4e5f67890', subnetIds: ['subnet-0b1b2c3d4e5f67891', 'subnet-0b1b2c3d4e5f67892'] },
+  },
+  databases: { ...proxyFleet.databases, pg: { ...(proxyFleet.databases.pg as ManagedDatabaseConfig), replicas: { count: 1, environment: 'dr' } } },
 };
 
 describe('RDS Proxy (created)', () => {
@@ -193,5 +208,93 @@ describe('the access report shows the proxy as a way in', () => {
     expect(access.databases.amy.network).toContain('existing proxy billing-proxy: a way in, checked at plan for end-to-end IAM and TLS; network managed outside this project');
     const policy = Object.entries(access.identityCenter!.policies)[0][1];
     expect(policy).toContain('dbuser:<resource_id of database-pg proxy>/${aws:PrincipalTag/username}');
+  });
+});
+
+describe('read replicas', () => {
+  test('each replicates the instance with IAM auth on, encrypted, private, in its subnet and security groups', () => {
+    const json = stacks()['database-my'];
+    for (const n of [1, 2]) {
+      expect(json).toHaveResourceWithProperties(DbInstance, {
+        identifier: `my-replica-${n}`,
+        replicate_source_db: expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.identifier\}$/),
+        iam_database_authentication_enabled: true,
+        storage_encrypted: true,
+        publicly_accessible: false,
+        deletion_protection: true,
+        skip_final_snapshot: true,
+        parameter_group_name: expect.stringMatching(/database_parameters/),
+        vpc_security_group_ids: [expect.stringMatching(/database_security-group/)],
+      });
+    }
+    const replica = Object.values(resourcesOfType(json, 'aws_db_instance')).find((r) => r.identifier === 'my-replica-1')!;
+    // Inherited from the source: setting them on a replica is refused or ignored.
+    for (const field of ['username', 'manage_master_user_password', 'db_name', 'engine']) expect(replica[field]).toBeUndefined();
+  });
+
+  test('outputs their endpoints and resource ids, replica 1 first', () => {
+    const outputs = JSON.parse(stacks()['database-my']).output;
+    expect(outputs.replica_endpoints.value).toEqual([expect.stringMatching(/replica-1_\w+\.address/), expect.stringMatching(/replica-2_\w+\.address/)]);
+    expect(outputs.replica_resource_ids.value).toEqual([expect.stringMatching(/replica-1_\w+\.resource_id/), expect.stringMatching(/replica-2_\w+\.resource_id/)]);
+  });
+
+  test('in another region: a provider for it in the same account, copies of the groups there, its AWS managed key, the source by ARN', () => {
+    const json = synthApp({ config: crossRegion, users, services })['database-pg'];
+    const providers = JSON.parse(json).provider.aws as Record<string, unknown>[];
+    expect(providers).toContainEqual(expect.objectContaining({ alias: 'replicas', region: 'eu-central-1', allowed_account_ids: ['123456789012'] }));
+    expect(json).toHaveResourceWithProperties(DbInstance, {
+      identifier: 'pg-replica-1',
+      provider: 'aws.replicas',
+      replicate_source_db: expect.stringMatching(/aws_db_instance\.database_instance_\w+\.arn/),
+      kms_key_id: expect.stringMatching(/^\$\{data\.aws_kms_alias\.database_replica-region_rds-key_\w+\.target_key_arn\}$/),
+      db_subnet_group_name: expect.stringMatching(/replica-region_subnets/),
+      iam_database_authentication_enabled: true,
+    });
+    expect(json).toHaveResourceWithProperties(DbSubnetGroup, { provider: 'aws.replicas', subnet_ids: ['subnet-0b1b2c3d4e5f67891', 'subnet-0b1b2c3d4e5f67892'] });
+    expect(json).toHaveResourceWithProperties(SecurityGroup, { provider: 'aws.replicas', vpc_id: 'vpc-0b1b2c3d4e5f67890', egress: [] });
+    const there = Object.values(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.provider === 'aws.replicas');
+    expect(there.map((r) => r.cidr_ipv4 ?? r.referenced_security_group_id).sort()).toEqual(['10.0.0.0/16', '203.0.113.0/24']);
+  });
+
+  test('the access report shows each replica as a way in', () => {
+    expect(deployedAccess(synthStacks({ config: proxyFleet, users, services })).databases.my.network).toEqual(expect.arrayContaining([
+      'replica my-replica-1 (eu-west-1): a way in, IAM database authentication on',
+      'replica my-replica-2 (eu-west-1): a way in, IAM database authentication on',
+    ]));
+    const network = deployedAccess(synthStacks({ config: crossRegion, users, services })).databases.pg.network;
+    expect(network).toEqual(expect.arrayContaining(['replica pg-replica-1 (eu-central-1): a way in, IAM database authentication on', 'replicas in eu-central-1: tcp 5432-5432 from 10.0.0.0/16']));
+  });
+
+  test('database-my with replicas matches its snapshot', () => {
+    expect(stacks()['database-my']).toMatchSnapshot();
+  });
+});
+
+describe('policies name every replica for each person’s and service’s own user', () => {
+  test.each(['my-replica-1', 'my-replica-2'])('alice may connect to %s as herself, and as nobody else', async (name) => {
+    const id = IDS[`my/${name.slice('my-'.length)}`];
+    const policy = permissionSetPolicy();
+    expect(await asPerson(policy, 'alice', arn(id, 'alice'))).toBe('Allowed');
+    for (const other of ['bob', 'Alice', 'orders-api', 'dbmaster']) expect([other, await asPerson(policy, 'alice', arn(id, other))]).toEqual([other, 'ImplicitlyDenied']);
+  });
+
+  test('a replica in another region is named in that region, and only there', async () => {
+    const [policy] = Object.values(resourcesOfType(synthApp({ config: crossRegion, users, services })['identity-center'], 'aws_ssoadmin_permission_set_inline_policy'));
+    const document = resolved(policy.inline_policy as string);
+    expect(await asPerson(document, 'bob', arn(IDS['pg/replica-1'], 'bob', 'eu-central-1'))).toBe('Allowed');
+    expect(await asPerson(document, 'bob', arn(IDS['pg/replica-1'], 'bob', 'eu-west-1'))).toBe('ImplicitlyDenied');
+    expect(await asPerson(document, 'bob', arn(IDS['pg/replica-1'], 'alice', 'eu-central-1'))).toBe('ImplicitlyDenied');
+  });
+
+  test('a service reaches each replica of its databases as its own user only', async () => {
+    const policy = servicePolicy();
+    const as = (user: string, id: string) => simulateConnect({
+      principalArn: 'arn:aws:sts::123456789012:assumed-role/rds-iam-orders-api/task', account: '123456789012', resource: arn(id, user), tags: {},
+      policies: [{ name: 'connect', document: policy }],
+    });
+    for (const id of [IDS['my/replica-1'], IDS['my/replica-2']]) {
+      expect(await as('orders-api', id)).toBe('Allowed');
+      expect(await as('alice', id)).toBe('ImplicitlyDenied');
+    }
   });
 });

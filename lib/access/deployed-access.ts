@@ -298,7 +298,9 @@ function networkOf(stack: StackJson | undefined): string[] {
   for (const i of instancesOf(stack)) {
     const b = i.body;
     // Rules of a proxy's own security group are its network; the rule letting the proxy into the database is the database's.
-    const where = i.path.startsWith('proxy/') && i.path !== 'proxy/database-ingress' ? 'proxy: ' : '';
+    const where = i.path.startsWith('proxy/') && i.path !== 'proxy/database-ingress'
+      ? 'proxy: '
+      : i.path.startsWith('database/replica-region/') ? `replicas in ${String(((stack.provider as Record<string, Body[]> | undefined)?.aws ?? []).find((p) => p.alias === 'replicas')?.region)}: ` : '';
     if (i.type === 'aws_vpc_security_group_ingress_rule') {
       const from = b.cidr_ipv4 ?? b.cidr_ipv6 ?? b.referenced_security_group_id ?? b.prefix_list_id;
       lines.push(`${where}${String(b.ip_protocol)} ${String(b.from_port)}-${String(b.to_port)} from ${groupName(from)}`);
@@ -314,6 +316,11 @@ function networkOf(stack: StackJson | undefined): string[] {
       lines.push(`proxy ${String(b.name)}: a way in as arn:aws:rds-db:${region}:${account}:dbuser:<prx- id of proxy ${String(b.name)}>/<user>`);
     } else if (i.type === 'aws_iam_role_policy' && i.path.startsWith('proxy/')) {
       lines.push(`proxy: its role may log in to this database only: ${canonical(JSON.parse(String(b.policy)).Statement?.[0]?.Resource ?? b.policy)}`);
+    } else if (i.type === 'aws_db_instance' && typeof b.replicate_source_db === 'string') {
+      // A replica is a way in of its own: its resource id is in every policy beside the database's.
+      const aliased = ((stack.provider as Record<string, Body[]> | undefined)?.aws ?? []).find((p) => `aws.${String(p.alias)}` === b.provider);
+      const region = String((b.provider !== undefined ? aliased?.region : provider?.region) ?? '<region>');
+      lines.push(`replica ${String(b.identifier)} (${region}): a way in, ${b.iam_database_authentication_enabled === true ? 'IAM database authentication on' : 'IAM database authentication off'}${b.publicly_accessible === true ? ', publicly accessible' : ''}`);
     } else if (i.type === 'aws_db_instance' || i.type === 'aws_rds_cluster' || i.type === 'aws_rds_cluster_instance') {
       if (b.publicly_accessible === true) lines.push(`${i.path}: publicly accessible`);
       if (i.type !== 'aws_rds_cluster_instance' && b.iam_database_authentication_enabled !== true) lines.push(`${i.path}: IAM database authentication off`);

@@ -248,3 +248,46 @@ describe('validateConfig on proxies', () => {
       .toThrow(/databases.legacy: proxy \{\} creates a proxy only for a database this project creates; for an existing database name its proxy/);
   });
 });
+
+describe('validateConfig on read replicas', () => {
+  const dr = { account: '123456789012', region: 'eu-central-1', vpcId: 'vpc-0b1b2c3d4e5f67890', subnetIds: ['subnet-0b1b2c3d4e5f67891', 'subnet-0b1b2c3d4e5f67892'] };
+
+  test('accepts replicas of an instance, in its region or another of its account', () => {
+    expect(() => validateConfig(broken((c) => {
+      c.environments.dr = dr;
+      c.databases.pg.replicas = { count: 2, instanceClass: 'db.t4g.small' };
+      c.databases.my.replicas = { count: 1, environment: 'dr' };
+    }))).not.toThrow();
+  });
+
+  test('fails when replicas are asked of Aurora, whose cluster readers serve reads', () => {
+    expect(() => validateConfig(broken((c) => { c.databases.amy.replicas = { count: 1 }; })))
+      .toThrow(/databases.amy: replicas apply only to RDS instances, not engine aurora-mysql: an Aurora cluster's readers serve reads; use instanceCount \(and connect --reader\) instead/);
+  });
+
+  test('fails when replicas are malformed or placed where RDS cannot put them, naming each problem', () => {
+    expect(() => validateConfig(broken((c) => {
+      c.environments.dr = dr;
+      c.environments.other = { ...dr, account: '444455556666' };
+      c.databases.pg.replicas = { count: 0, instanceClass: 'large', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef' };
+      c.databases.my.replicas = { count: 1, environment: 'other', zone: 'a' };
+      c.databases.pg2 = { ...c.databases.pg, replicas: { count: 1, environment: 'production' } };
+      c.databases.pg3 = { ...c.databases.pg, kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef', replicas: { count: 1, environment: 'dr' } };
+      c.databases.pg4 = { ...c.databases.pg, replicas: { count: 1, environment: 'nowhere' } };
+    }))).toThrow(new RegExp([
+      /databases.my.replicas: unknown field "zone"/,
+      /databases.my: replicas.environment "other" is in account 444455556666, the database in 123456789012; RDS makes read replicas in the source's account only/,
+      /databases.pg: replicas.count 0 must be a whole number from 1 to 5/,
+      /databases.pg: replicas.instanceClass "large" is not an RDS instance class/,
+      /databases.pg: replicas.kmsKeyId applies only to replicas in another environment/,
+      /databases.pg2: replicas.environment "production" is in the database's own region eu-west-1; leave environment out/,
+      /databases.pg3: replicas.kmsKeyId is required: the database uses its own key \(kmsKeyId\), and a replica in eu-central-1 needs a key of that region/,
+      /databases.pg4: replicas.environment "nowhere" is not declared/,
+    ].map((r) => r.source).join('[\\s\\S]*')));
+  });
+
+  test('fails when an existing database asks for replicas', () => {
+    expect(() => validateConfig({ ...existingFleet, databases: { legacy: { ...existingFleet.databases.legacy, replicas: { count: 1 } } as never } }))
+      .toThrow(/databases.legacy: replicas applies only to databases this project creates/);
+  });
+});

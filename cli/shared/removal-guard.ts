@@ -21,17 +21,15 @@ export function removalWindowDays(flag: string | undefined, env: NodeJS.ProcessE
   return wholeNumber(flag ?? env.RDS_IAM_REMOVAL_WINDOW_DAYS, DEFAULT_REMOVAL_WINDOW_DAYS, 'the removal window', '--removal-window-days 14');
 }
 
-const given = (raw: string | undefined) => {
-  const trimmed = (raw ?? '').trim();
-  return trimmed === '' ? undefined : trimmed;
-};
+/** Acknowledgements given, any number, separated by spaces or commas (CI passes every approving review's). */
+const given = (raw: string | undefined): readonly string[] => (raw ?? '').split(/[\s,]+/).filter((code) => code !== '');
 
-/** The removal acknowledgement given: `--acknowledge-removal`, else `RDS_IAM_ACKNOWLEDGE_REMOVAL`. */
-export function acknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** The removal acknowledgements given: `--acknowledge-removal`, else `RDS_IAM_ACKNOWLEDGE_REMOVAL`. */
+export function acknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): readonly string[] {
   return given(flag ?? env.RDS_IAM_ACKNOWLEDGE_REMOVAL);
 }
 
-/** The code-change acknowledgement given: `--acknowledge-code`, else `RDS_IAM_ACKNOWLEDGE_CODE`. */
-export function codeAcknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** The code-change acknowledgements given: `--acknowledge-code`, else `RDS_IAM_ACKNOWLEDGE_CODE`. */
+export function codeAcknowledgementGiven(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): readonly string[] {
   return given(flag ?? env.RDS_IAM_ACKNOWLEDGE_CODE);
 }

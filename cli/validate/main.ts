@@ -28,8 +28,8 @@ export interface ValidateTarget {
 const DEFAULT_TARGET: ValidateTarget = { project: path.resolve(__dirname, '../..'), synthesize: synthesizeData };
 
 /** The unacknowledged part of `given` against `expected`, as lines for the error. */
-function refusal(what: string, expected: string, given: string | undefined, how: readonly string[]): string[] {
-  const other = given === undefined ? [] : [`The acknowledgement given (${JSON.stringify(given)}) is for another ${what}.`];
+function refusal(what: string, expected: string, given: readonly string[], how: readonly string[]): string[] {
+  const other = given.length === 0 ? [] : [`The acknowledgement${given.length === 1 ? '' : 's'} given (${given.map((g) => JSON.stringify(g)).join(', ')}) ${given.length === 1 ? 'is' : 'are'} for another ${what}.`];
   return [...other, ...how.map((line) => line.replace('<code>', expected))];
 }
 
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const maxRemovedPeople = removalThreshold(values['max-removed-people'], env);
   const removal = massRemoval(accessDiff(before, after), before, after, { maxRemovedPeople, windowDays: removalWindowDays(values['removal-window-days'], env), now });
   const removalGiven = acknowledgementGiven(values['acknowledge-removal'], env);
-  if (removal && removalGiven === removal.acknowledgement) {
+  if (removal && removalGiven.includes(removal.acknowledgement)) {
     write(`Mass removal against ${values.base} acknowledged (${removal.acknowledgement}).\n`);
   } else if (removal) {
     problems.push(`mass removal against ${values.base}:`, ...removal.reasons.map((r) => `  - ${r}`), ...refusal('removal', removal.acknowledgement, removalGiven, [
@@ -75,7 +75,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const code = await changedCode(target.project, refs);
   const expected = codeAcknowledgement(code);
   const codeGiven = codeAcknowledgementGiven(values['acknowledge-code'], env);
-  if (expected !== undefined && codeGiven === expected) {
+  if (expected !== undefined && codeGiven.includes(expected)) {
     write(`Code changes against ${values.base} acknowledged (${expected}): ${code.map((c) => c.path).join(', ')}.\n`);
   } else if (expected !== undefined) {
     problems.push(`${code.length} file${code.length === 1 ? '' : 's'} changed besides the data files (the access report cannot say what code does):`,

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { expiryEnd } from '../model/clock';
 import { byCodeUnit } from '../model/order';
+import { ACKNOWLEDGEMENT_DIGEST_LENGTH } from './code-changes';
 import { DeployedAccess, DeployedDatabase } from './deployed-access';
 
 /** What users.ts (or services.ts) says about a person beyond access: for reviewers, never for granting. */
@@ -334,6 +335,6 @@ export function massRemoval(diff: AccessDiff, base: RevisionAccess, head: Revisi
   const digest = createHash('sha256')
     .update(JSON.stringify({ endings: [...endings.byName], databases: diff.databasesRemoved }))
     .digest('hex')
-    .slice(0, 8);
+    .slice(0, ACKNOWLEDGEMENT_DIGEST_LENGTH);
   return { reasons, acknowledgement: `remove-${endings.byName.size}-${diff.databasesRemoved.length}-${digest}` };
 }

@@ -1,5 +1,8 @@
 import { createHash } from 'crypto';
 
+/** Hex digits of an acknowledgement's digest: 128 bits, so no one can find another change it also covers. */
+export const ACKNOWLEDGEMENT_DIGEST_LENGTH = 32;
+
 /**
  * Files a change touches outside the data files (code, `.gen/`, `provider-schemas/`,
  * package.json and the lockfile, cdktf.json, workflows, tooling, docs). The report is computed
@@ -23,6 +26,6 @@ export function codeAcknowledgement(changes: readonly CodeChange[]): string | un
   const digest = createHash('sha256')
     .update(JSON.stringify(changes.map((c) => [c.path, c.status, c.blob ?? null])))
     .digest('hex')
-    .slice(0, 12);
+    .slice(0, ACKNOWLEDGEMENT_DIGEST_LENGTH);
   return `code-${changes.length}-${digest}`;
 }

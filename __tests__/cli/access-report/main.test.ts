@@ -77,7 +77,7 @@ describe('npm run access-report', () => {
     const out = await report('--project', dir, '--base', 'main~1', '--head', 'main');
     expect(out).toMatch(/^## Database access changes `main` against `main~1`\n\n> \[!CAUTION\]\n> \*\*Code changes: 2 files besides the data files\.\*\*/);
     expect(out).toContain('> - `.gen/providers/mysql/index.ts` added\n> - `package.json` added');
-    expect(out).toMatch(/Acknowledge-code: code-2-[0-9a-f]{12}/);
+    expect(out).toMatch(/Acknowledge-code: code-2-[0-9a-f]{32}/);
     expect(out).toContain('No access changes.');
     expect(fs.existsSync(path.join(dir, 'ran.txt'))).toBe(false);
   });

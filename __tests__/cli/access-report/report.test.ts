@@ -91,7 +91,7 @@ describe('accessChanges', () => {
     const report = accessChanges(diff, base, head, { baseName: 'main', massRemoval: massRemoval(diff, base, head, { maxRemovedPeople: 1, now: NOW }) });
     expect(report).toMatch(/^## Database access changes against `main`\n\n> \[!WARNING\]\n> \*\*Mass removal\.\*\*/);
     expect(report).toContain('> - 2 of 3 people lose all database access (more than 1): bob, carol.x@example.com');
-    expect(report).toMatch(/RDS_IAM_ACKNOWLEDGE_REMOVAL=remove-2-0-[0-9a-f]{8}/);
+    expect(report).toMatch(/RDS_IAM_ACKNOWLEDGE_REMOVAL=remove-2-0-[0-9a-f]{32}/);
   });
 });
 

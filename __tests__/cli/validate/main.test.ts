@@ -65,7 +65,7 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     fs.writeFileSync(path.join(dir, 'users.ts'), "export const users = [{ username: 'alice.ng', access: { orders: 'admin' } }];\n");
     const refused = await validate(dir, ['--base', 'main']).then(() => undefined, (error: Error) => error.message);
     expect(refused).toMatch(/^mass removal against main:\n {2}- 4 of 5 people lose all database access \(more than 3\): bob\.kowalski, carla\.mendes, dev\.patel, erin\.contractor/);
-    const code = /RDS_IAM_ACKNOWLEDGE_REMOVAL=(remove-5-0-[0-9a-f]{8})/.exec(refused ?? '')?.[1];
+    const code = /RDS_IAM_ACKNOWLEDGE_REMOVAL=(remove-5-0-[0-9a-f]{32})/.exec(refused ?? '')?.[1];
     expect(code).toBeDefined();
     const acknowledged = await validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_REMOVAL: code! });
     expect(acknowledged).toContain(`Mass removal against main acknowledged (${code}).`);
@@ -89,13 +89,16 @@ export const users = [{ username: process.argv.length > 2 ? 'eve' : "eve'; x", a
     fs.writeFileSync(path.join(dir, 'stacks/users-stack.ts'), '// grants admin to everyone\n');
     const refused = await validate(dir, ['--base', 'main']).then(() => undefined, (error: Error) => error.message);
     expect(refused).toMatch(/^1 file changed besides the data files \(the access report cannot say what code does\):\n {2}- stacks\/users-stack\.ts \(A\)\n/);
-    const code = /RDS_IAM_ACKNOWLEDGE_CODE=(code-1-[0-9a-f]{12})/.exec(refused ?? '')?.[1];
+    const code = /RDS_IAM_ACKNOWLEDGE_CODE=(code-1-[0-9a-f]{32})/.exec(refused ?? '')?.[1];
     expect(code).toBeDefined();
     await expect(validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_CODE: code! })).resolves.toContain(`Code changes against main acknowledged (${code}): stacks/users-stack.ts.`);
     // Pushed again with other contents, the old acknowledgement covers nothing.
     fs.writeFileSync(path.join(dir, 'stacks/users-stack.ts'), '// grants admin to everyone, and more\n');
-    await expect(validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_CODE: code! })).rejects.toThrow(/The acknowledgement given \("code-1-[0-9a-f]{12}"\) is for another set of code changes/);
+    await expect(validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_CODE: code! })).rejects.toThrow(/The acknowledgement given \("code-1-[0-9a-f]{32}"\) is for another set of code changes/);
     expect(git('status', '--porcelain')).toContain('stacks/');
+    // Every approving review's code is passed: a stale or bogus one beside it hides nothing.
+    const fresh = /RDS_IAM_ACKNOWLEDGE_CODE=(code-1-[0-9a-f]{32})/.exec(await validate(dir, ['--base', 'main']).then(() => '', (error: Error) => error.message))![1];
+    await expect(validate(dir, ['--base', 'main'], { RDS_IAM_ACKNOWLEDGE_CODE: `code-1-bogus ${code} ${fresh}` })).resolves.toContain('Code changes against main acknowledged');
   });
 
   test('--base --head validates the data files of the head commit, not of the working tree', async () => {

@@ -75,7 +75,7 @@ describe('massRemoval', () => {
   test('fails when more people than the threshold lose all access, naming them and an acknowledgement for exactly that', () => {
     const removal = guard(base, onPg(many.slice(4)));
     expect(removal?.reasons).toEqual(['4 of 5 people lose all database access (more than 3): p1, p2, p3, p4']);
-    expect(removal?.acknowledgement).toMatch(/^remove-4-0-[0-9a-f]{8}$/);
+    expect(removal?.acknowledgement).toMatch(/^remove-4-0-[0-9a-f]{32}$/);
     const other = guard(base, onPg([...many.slice(0, 1), ...many.slice(2, 3)]));
     expect(other?.acknowledgement).not.toBe(removal?.acknowledgement);
     expect(guard(base, onPg(many.slice(4)), { maxRemovedPeople: 4 })).toBeUndefined();

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parse } from '@babel/parser';
 import type * as t from '@babel/types';
 import { ValidationError } from './problems';
+import { DataValue, scanLiteral, ScannedLiteral } from './literal-scan';
 
 /**
  * users.ts (and any file like it) read as data, never run: the file stays TypeScript so
@@ -11,10 +12,11 @@ import { ValidationError } from './problems';
  * of TypeScript's own, which every command would pay). Code in it (a call, a getter, a
  * variable, an import with side effects) could give each reader a different answer, or
  * switch the checks off, so anything but a literal is refused with its line and what to write.
+ * The exported literal itself is read by literal-scan.ts where it can (see readFast): a syntax
+ * tree of 100,000 people costs seconds.
  */
 
-/** What a data file may hold, once read. */
-export type DataValue = string | number | boolean | null | readonly DataValue[] | { readonly [key: string]: DataValue };
+export type { DataValue } from './literal-scan';
 
 /** Reads `exportName` from the data file at `file`; throws a ValidationError naming every line that is not data. */
 export function readDataFile(file: string, exportName: string): unknown {
@@ -23,6 +25,56 @@ export function readDataFile(file: string, exportName: string): unknown {
 
 /** `readDataFile` on source text; `fileName` is what messages call the file. */
 export function parseDataSource(source: string, fileName: string, exportName: string): DataValue {
+  return readFast(source, fileName, exportName) ?? readFully(source, fileName, exportName);
+}
+
+/**
+ * The fast path (a users.ts of 100,000 people: about 0.2 s instead of 1.9 s): the exported literal
+ * read by literal-scan.ts, the rest of the file (imports, types, `satisfies …`) by Babel with
+ * an empty literal in its place, through the same Reader. Undefined, for readFully to read
+ * the file and name every problem where it is, unless the literal is in the scanner's subset,
+ * the rest has no problem, and the empty literal is exactly the exported value.
+ */
+function readFast(source: string, fileName: string, exportName: string): DataValue | undefined {
+  const literal = exportedLiteral(source, exportName);
+  if (!literal) return undefined;
+  const skeleton = `${source.slice(0, literal.start)}${source[literal.start]}${source[literal.end - 1]}${source.slice(literal.end)}`;
+  let program: t.Program;
+  try {
+    const file = parse(skeleton, { sourceType: 'module', plugins: ['typescript'], errorRecovery: true });
+    if (file.errors?.length) return undefined;
+    program = file.program;
+  } catch {
+    return undefined;
+  }
+  const reader = new Reader(fileName, literal);
+  const value = reader.readModule(program, exportName);
+  return reader.clean && reader.substituted ? value : undefined;
+}
+
+/**
+ * The list or object after the first `export const <exportName> … =` that the scanner reads
+ * whole. Only a guess at where the value is (the text could be in a comment): readFast has
+ * Babel confirm it.
+ */
+function exportedLiteral(source: string, exportName: string): ScannedLiteral | undefined {
+  const declaration = new RegExp(`\\bexport\\s+const\\s+${exportName}\\b`, 'g');
+  for (let match = declaration.exec(source); match; match = declaration.exec(source)) {
+    let equals = source.indexOf('=', declaration.lastIndex);
+    while (equals >= 0 && source[equals + 1] === '>') equals = source.indexOf('=', equals + 2);
+    if (equals < 0) return undefined;
+    const literal = scanLiteral(source, equals + 1);
+    if (literal && (source[literal.start] === '[' || source[literal.start] === '{')) return literal;
+  }
+  return undefined;
+}
+
+/**
+ * Babel's syntax tree of the whole file, read by the Reader: every problem, each with its line
+ * and column. What parseDataSource falls back to; exported for the bench and the tests that
+ * hold the fast path to it.
+ */
+export function readFully(source: string, fileName: string, exportName: string): DataValue {
   const reader = new Reader(fileName);
   let program: t.Program | undefined;
   try {
@@ -47,8 +99,15 @@ interface SyntaxErrorAt {
 
 class Reader {
   private readonly problems: string[] = [];
+  /** Whether `literal`'s value stood in for the empty literal at its place. */
+  substituted = false;
 
-  constructor(private readonly fileName: string) {}
+  /** `literal`: a value read by the scanner, for the empty literal Babel read at its start. */
+  constructor(private readonly fileName: string, private readonly literal?: ScannedLiteral) {}
+
+  get clean(): boolean {
+    return this.problems.length === 0;
+  }
 
   private refuseAtLine(line: number, column: number, message: string): void {
     this.problems.push(`${this.fileName}:${line}:${column + 1}: ${message}`);
@@ -104,6 +163,10 @@ class Reader {
 
   /** The value of a literal expression, or undefined after refusing what is not one. */
   private read(node: t.Node): DataValue | undefined {
+    if (this.literal && node.start === this.literal.start && (node.type === 'ArrayExpression' || node.type === 'ObjectExpression')) {
+      this.substituted = true;
+      return this.literal.value;
+    }
     switch (node.type) {
       case 'TSSatisfiesExpression':
         return this.read(node.expression);

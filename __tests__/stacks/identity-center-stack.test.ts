@@ -143,6 +143,14 @@ describe('IdentityCenterStack', () => {
     expect(() => synthApp({ config })).toThrow(/config.ts has 5 problems[\s\S]*give both instanceArn and identityStoreId[\s\S]*attributeSource "userName"[\s\S]*permissionSetName "Database Access"[\s\S]*sessionDuration "PT24H"[\s\S]*customerManagedPolicyName applies only/);
   });
 
+  test('fails when attributeSource is an attribute people may edit, unless config.ts says why it is unique', () => {
+    // A tag from a name or nickname a person can set would let them take another's username.
+    expect(() => synthApp({ config: withIdentityCenter({ attributeSource: '${path:name.givenName}' }) }))
+      .toThrow(/attributeSource "\$\{path:name\.givenName\}" is not \$\{path:userName\}, the one attribute Identity Center keeps unique and people cannot edit/);
+    expect(() => synthApp({ config: withIdentityCenter({ attributeSourceReason: 'x' }) })).toThrow(/attributeSourceReason without another attributeSource; remove it/);
+    expect(() => synthApp({ config: withIdentityCenter({ attributeSource: '${path:enterprise.employeeNumber}', attributeSourceReason: 'set by HR sync only, SEC-4' }) })).not.toThrow();
+  });
+
   test('identity-center matches its snapshot', () => {
     expect(sso).toMatchSnapshot();
   });

@@ -8,8 +8,7 @@ import { terraformLiteral } from '../terraform/literal';
 /** The IAM policy variable for the caller's username tag, escaped for Terraform JSON. */
 export const IAM_USERNAME_VARIABLE = terraformLiteral('${aws:PrincipalTag/username}');
 
-/** Where Identity Center takes the `username` attribute from by default (unescaped). */
-export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
+export { DEFAULT_ATTRIBUTE_SOURCE } from '../model/defaults';
 
 /** The access-control attribute (principal tag) key sessions carry by default. */
 export const DEFAULT_ATTRIBUTE_KEY = 'username';

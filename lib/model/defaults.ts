@@ -11,6 +11,12 @@ export const DATABASE_DEFAULTS = {
 } as const;
 
 /** The port each engine family listens on, for security groups, providers and clients. */
+/**
+ * Where Identity Center takes the `username` attribute from by default (unescaped): the one
+ * attribute it keeps unique that people cannot edit themselves.
+ */
+export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
+
 export const ENGINE_PORTS = { postgres: 5432, mysql: 3306 } as const;
 
 /** Certificate authorities RDS offers today; `rds-ca-2019` expired in 2024. */

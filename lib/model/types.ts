@@ -335,8 +335,17 @@ export interface IdentityCenterConfig extends AwsTarget {
   readonly identityStoreId?: string;
   /** Access-control attribute (principal tag) key. @default "username" */
   readonly attributeKey?: string;
-  /** Where the attribute comes from, written as in the console. @default "${path:userName}" */
+  /**
+   * Where the attribute comes from, written as in the console. Anything but `${path:userName}`
+   * needs `attributeSourceReason`: the tag decides whose database user a session may be.
+   * @default "${path:userName}"
+   */
   readonly attributeSource?: string;
+  /**
+   * Why another `attributeSource` is unique per person and set only by administrators; shown to reviewers.
+   * @default - none: attributeSource must be the default
+   */
+  readonly attributeSourceReason?: string;
   /**
    * Whether this project owns the instance's access-control attributes (there is one set
    * per instance). Set false when another team manages them; they must map the same key.

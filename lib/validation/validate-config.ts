@@ -1,6 +1,6 @@
 import { ConnectionOverrides } from '../model/connection';
 import { connectionOverrides } from './connection';
-import { DATABASE_DEFAULTS, RDS_CA_IDENTIFIERS } from '../model/defaults';
+import { DATABASE_DEFAULTS, DEFAULT_ATTRIBUTE_SOURCE, RDS_CA_IDENTIFIERS } from '../model/defaults';
 import { Problems, show } from './problems';
 import {
   AppConfig, AwsTarget, DatabaseConfig, Engine, engineFamily, ENGINES, EnvironmentConfig, ExistingDatabaseConfig, IAM_ROLE_ARN, IdentityCenterConfig, isAurora, isExisting,
@@ -350,7 +350,7 @@ function checkManagedDatabase(where: string, db: ManagedDatabaseConfig, problems
 
 const IDENTITY_CENTER_FIELDS = new Set([
   'account', 'region', 'partition', 'assumeRoleArn', 'backend', 'tags', 'instanceArn', 'identityStoreId', 'attributeKey',
-  'attributeSource', 'manageAttributes', 'permissionSetName', 'permissionSetDescription', 'sessionDuration', 'policy',
+  'attributeSource', 'attributeSourceReason', 'manageAttributes', 'permissionSetName', 'permissionSetDescription', 'sessionDuration', 'policy',
   'customerManagedPolicyName', 'allowDescribe', 'group',
 ]);
 
@@ -376,6 +376,15 @@ function checkIdentityCenter(ic: IdentityCenterConfig, problems: Problems): void
   }
   if (ic.attributeSource !== undefined && !/^\$\{path:[A-Za-z0-9_.[\]"= -]+\}$/.test(ic.attributeSource)) {
     problems.add(where, `attributeSource ${show(ic.attributeSource)} must be an Identity Center attribute path, e.g. '\${path:userName}'`);
+  } else if (ic.attributeSource !== undefined && ic.attributeSource !== DEFAULT_ATTRIBUTE_SOURCE && ic.attributeSourceReason === undefined) {
+    // The tag names the database user a session may be: an attribute a person can edit (a name, a
+    // nickname) or that two people can share would let one log in as another.
+    problems.add(where, `attributeSource ${show(ic.attributeSource)} is not \${path:userName}, the one attribute Identity Center keeps unique and people cannot edit; keep the default, or say in attributeSourceReason why this attribute is unique and set only by administrators`);
+  }
+  if (ic.attributeSourceReason !== undefined) {
+    const problem = freeTextProblem(ic.attributeSourceReason, 300);
+    if (problem) problems.add(where, `attributeSourceReason ${show(ic.attributeSourceReason)} ${problem}`);
+    if (ic.attributeSource === undefined || ic.attributeSource === DEFAULT_ATTRIBUTE_SOURCE) problems.add(where, 'attributeSourceReason without another attributeSource; remove it');
   }
   if (ic.permissionSetName !== undefined && !/^[\w+=,.@-]{1,32}$/.test(ic.permissionSetName)) {
     problems.add(where, `permissionSetName ${show(ic.permissionSetName)} must be 1-32 letters, digits or + = , . @ _ -`);

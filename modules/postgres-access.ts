@@ -4,6 +4,7 @@ import { GrantRole } from '@cdktf/provider-postgresql/lib/grant-role';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
 import { Construct } from 'constructs';
+import { DEPARTED_ROLE, PASSWORD_NEVER_VALID } from '../lib/audit/markers';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 import { forEachMap, ForEachValue } from './for-each-map';
@@ -67,6 +68,7 @@ export class PostgresAccess extends Construct {
       });
     }
     this.tierRoles = roles;
+    new Role(this, 'departed', { name: DEPARTED_ROLE, login: false, roles: [], validUntil: PASSWORD_NEVER_VALID });
     // `public` exists in every database (owned by the database owner); the others are ours to create.
     const created = new Map(
       schemas.filter((s) => s !== 'public').map((s) => [s, new Schema(this, `schema-${s}`, { database: props.databaseName, name: s })]),
@@ -74,6 +76,18 @@ export class PostgresAccess extends Construct {
     // Keyed by plain name (construct ids must be known at synth); the tier role by reference, for ordering.
     const owners = new Map(props.objectOwners.map((o) => [o, o]));
     owners.set(tierRoleName('admin'), roles.admin.name);
+    // Functions these owners create later grant no EXECUTE to PUBLIC: a SECURITY DEFINER
+    // function is callable only by whom it is granted to. PostgreSQL grants EXECUTE to PUBLIC
+    // globally, and a per-schema default can only add to that, so this one is database-wide.
+    for (const [ownerName, owner] of owners) {
+      new DefaultPrivileges(this, `functions-not-public-${ownerName}`, {
+        database: props.databaseName,
+        owner,
+        role: 'public',
+        objectType: 'function',
+        privileges: [],
+      });
+    }
 
     new Grant(this, 'read-connect', {
       database: props.databaseName,
@@ -111,10 +125,13 @@ export class PostgresAccess extends Construct {
     // Per person, keyed by username (stable state addresses; synth cost does not grow with
     // people): their role, and their memberships in rds_iam and in their tier as grants of
     // their own. The grants depend on the role, so a removal revokes them first: IAM login
-    // ends whatever happens next. The role is then emptied here (what it owned goes to the
-    // provider's login user, nothing is lost) but left in place: DROP ROLE fails while
-    // anything in another database refers to it, and one person's failed drop would fail
-    // every later apply for everyone. `npm run audit -- --drop-departed` drops it, or says why not.
+    // ends, and no password was ever valid (VALID UNTIL), so nothing lets them in. The role
+    // is left as it is, owning what it owned: with no membership it has no more rights than
+    // a stranger, so its SECURITY DEFINER functions run with no more than that, never as
+    // the master (the provider's REASSIGN OWNED would give them to its login user). DROP ROLE
+    // fails while anything in another database refers to it, and one person's failed drop
+    // would fail every later apply for everyone: `npm run audit -- --drop-departed` gives
+    // what it owns to iam_departed and drops it, or says why not.
     const locked = new Set(props.locked ?? []);
     const people = forEachMap(this, 'people', [...props.grants, ...locked], (g) => g.username, (g) => PERSON[locked.has(g) ? 'locked' : 'login'][g.tier]);
     const users = new Role(this, 'users', {
@@ -124,7 +141,8 @@ export class PostgresAccess extends Construct {
       // Work as the tier role from login: objects people create belong to it, not to them.
       // Kept while locked: it marks the role as one of ours for the audit.
       assumeRole: people.getString('tier'),
-      skipReassignOwned: false,
+      validUntil: PASSWORD_NEVER_VALID,
+      skipReassignOwned: true,
       skipDropRole: true,
       // Memberships are the grants below; the role must not revoke them as unlisted.
       lifecycle: { ignoreChanges: ['roles'] },

@@ -13,23 +13,35 @@ const synth = (props: Partial<PostgresAccessProps> = {}) =>
   });
 
 describe('PostgresAccess', () => {
-  test('a person is a LOGIN role plus memberships in rds_iam and their tier; removal reassigns what they own and leaves the role for the audit', () => {
+  test('a person is a LOGIN role plus memberships in rds_iam and their tier, with no password ever valid; removal revokes the memberships and leaves the role, owning what it owned, for the audit', () => {
     const out = synth({ locked: [{ username: 'old', tier: 'read' }] });
     expect(forEachMaps(out, 'postgresql_role')).toEqual([{ jane: { tier: 'iam_write', login: true }, old: { tier: 'iam_read', login: false } }]);
     expect(out).toHaveResourceWithProperties(Role, {
       for_each: LOCAL_FOR_EACH,
       name: '${each.key}',
       login: '${each.value.login}',
-      skip_reassign_owned: false,
+      // Never REASSIGN OWNED to the provider's login (the master): a definer function would run as it.
+      valid_until: '-infinity',
+      skip_reassign_owned: true,
       skip_drop_role: true,
     });
     expect(forEachMaps(out, 'postgresql_grant_role')).toEqual([{ jane: 'iam_write' }, { jane: 'iam_write' }]);
     expect(out).toHaveResourceWithProperties(GrantRole, { for_each: LOCAL_FOR_EACH, role: '${each.key}', grant_role: 'rds_iam' });
   });
 
-  test('tier roles cannot log in', () => {
-    const roles = (Object.values(JSON.parse(synth()).resource.postgresql_role) as { name: string; login: boolean }[]).filter((r) => !r.name.includes('each'));
-    expect(roles.filter((r) => r.name.startsWith('iam_')).map((r) => [r.name, r.login]).sort()).toEqual([['iam_admin', false], ['iam_read', false], ['iam_write', false]]);
+  test('tier roles and the powerless owner cannot log in; the powerless owner is in no role', () => {
+    const roles = (Object.values(JSON.parse(synth()).resource.postgresql_role) as { name: string; login: boolean; roles: string[] }[]).filter((r) => !r.name.includes('each'));
+    expect(roles.filter((r) => r.name.startsWith('iam_')).map((r) => [r.name, r.login]).sort()).toEqual([['iam_admin', false], ['iam_departed', false], ['iam_read', false], ['iam_write', false]]);
+    expect(roles.find((r) => r.name === 'iam_departed')).toEqual(expect.objectContaining({ roles: [], valid_until: '-infinity' }));
+  });
+
+  test('functions the master and the admin tier create later grant no EXECUTE to PUBLIC (database-wide: a schema default cannot revoke)', () => {
+    const out = synth({ schemas: ['sales'] });
+    for (const owner of ['dbmaster', expect.stringMatching(/^\$\{postgresql_role\.access_tier-admin_\w+\.name\}$/)]) {
+      expect(out).toHaveResourceWithProperties(DefaultPrivileges, { database: 'app', owner, role: 'public', object_type: 'function', privileges: [] });
+    }
+    const functionDefaults = Object.values(JSON.parse(out).resource.postgresql_default_privileges as Record<string, { object_type: string; schema?: string }>).filter((d) => d.object_type === 'function');
+    expect(functionDefaults.map((d) => d.schema)).toEqual([undefined, undefined]);
   });
 
   test('schemas default to public; read gets CONNECT on the database', () => {

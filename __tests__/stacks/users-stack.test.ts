@@ -85,7 +85,7 @@ describe('UsersStack (PostgreSQL)', () => {
       name: '${each.key}',
       login: '${each.value.login}',
       assume_role: '${each.value.tier}',
-      skip_reassign_owned: false,
+      skip_reassign_owned: true,
       skip_drop_role: true,
       lifecycle: { ignore_changes: ['roles'] },
       depends_on: expect.arrayContaining([expect.stringMatching(/^postgresql_role\..*tier-write/)]),

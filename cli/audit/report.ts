@@ -16,6 +16,7 @@ export type DatabaseAudit =
 export type AuditAction =
   | { readonly action: 'ended-session'; readonly session: Session }
   | { readonly action: 'dropped-role'; readonly role: string }
+  | { readonly action: 'redefined-view'; readonly view: string }
   | { readonly action: 'failed'; readonly what: string; readonly error: string };
 
 /** 0 clean, 1 drift, 2 a database could not be audited. */
@@ -43,6 +44,8 @@ export function findingLines(f: Findings): string[] {
     ...f.unmanagedTierMembers.map((m) => `member of ${shown(m.tier)} not from users.ts: ${shown(m.member)} (granted by hand; revoke it or declare them)`),
     ...f.leftBehind.map((r) => `role left by a removal, IAM login already revoked: ${shown(r)} (drop it with --drop-departed)`),
     ...f.sessionsWithoutAccess.map((s) => `open ${sessionText(s)}, who has no access now (end it with --terminate)`),
+    ...f.unknownLogins.map((r) => `LOGIN role nobody declared: ${shown(r)} (not the master, a provider login, users.ts, services.ts or RDS's own; drop it, or declare it)`),
+    ...f.departedDefiners.map((d) => `${d.kind} ${shown(d.object)} runs as ${shown(d.definer)}, who left (adopt it: re-own or re-define it, or drop it; see docs/getting-access.md)`),
   ];
 }
 
@@ -51,7 +54,9 @@ function actionLine(a: AuditAction): string {
     case 'ended-session':
       return `ended ${sessionText(a.session)}`;
     case 'dropped-role':
-      return `dropped role ${shown(a.role)}`;
+      return `dropped role ${shown(a.role)}, what it owned now iam_departed's`;
+    case 'redefined-view':
+      return `re-defined view ${shown(a.view)} to run as iam_read`;
     case 'failed':
       return `could not ${a.what}: ${a.error.replace(/\s+/g, ' ').replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1))}`;
   }

@@ -4,7 +4,8 @@
  */
 import { tierRoleName } from '../model/tiers';
 import { TIERS } from '../model/types';
-import { CatalogSnapshot, Session } from './findings';
+import { CatalogSnapshot, DefinerObject, Session } from './findings';
+import { DEPARTED_ROLE, PASSWORD_NEVER_VALID } from './markers';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -26,12 +27,16 @@ function tierMembers(rows: readonly Row[]): Record<string, string[]> {
   return out;
 }
 
-/** Reads a PostgreSQL server's roles, memberships and sessions (pg_roles, pg_auth_members, pg_stat_activity: readable by any login). */
+/**
+ * Reads a PostgreSQL server's roles, memberships, sessions (pg_roles, pg_auth_members,
+ * pg_stat_activity: readable by any login) and the SECURITY DEFINER functions of the audited database.
+ */
 export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
-  const [roles, members, sessions] = await Promise.all([
-    sql.query(`SELECT rolname, rolcanlogin,
-        EXISTS (SELECT 1 FROM unnest(rolconfig) c WHERE c = ANY ($1::text[])) AS marked
-      FROM pg_catalog.pg_roles`, [TIER_ROLES.map((r) => `role=${r}`)]),
+  const [roles, members, sessions, definers] = await Promise.all([
+    sql.query(`SELECT rolname, rolcanlogin, rolsuper,
+        rolname <> ALL ($2::text[]) AND (EXISTS (SELECT 1 FROM unnest(rolconfig) c WHERE c = ANY ($1::text[]))
+          OR rolvaliduntil = $3::timestamptz) AS marked
+      FROM pg_catalog.pg_roles`, [TIER_ROLES.map((r) => `role=${r}`), [...TIER_ROLES, DEPARTED_ROLE], PASSWORD_NEVER_VALID]),
     sql.query(`SELECT g.rolname AS role, m.rolname AS member
       FROM pg_catalog.pg_auth_members a
       JOIN pg_catalog.pg_roles g ON g.oid = a.roleid JOIN pg_catalog.pg_roles m ON m.oid = a.member
@@ -40,6 +45,10 @@ export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
       FROM pg_catalog.pg_stat_activity
       -- Without pg_read_all_stats (RDS's master has it through rds_superuser) backend_type reads as NULL.
       WHERE (backend_type = 'client backend' OR backend_type IS NULL) AND pid <> pg_backend_pid() AND usename IS NOT NULL`),
+    sql.query(`SELECT n.nspname || '.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' AS object, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
+        pg_catalog.pg_get_userbyid(p.proowner) AS definer
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
   ]);
   return {
     iamUsers: strings(members.filter((m) => m.role === 'rds_iam'), 'member'),
@@ -47,6 +56,8 @@ export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
     canLogin: strings(roles.filter((r) => r.rolcanlogin === true), 'rolname'),
     tierMembers: tierMembers(members.filter((m) => m.role !== 'rds_iam')),
     marked: strings(roles.filter((r) => r.marked === true), 'rolname'),
+    logins: strings(roles.filter((r) => r.rolcanlogin === true && r.rolsuper !== true), 'rolname'),
+    definers: definers.map(definerObject),
     sessions: sessions.map((s): Session => ({
       id: Number(s.pid), user: String(s.usename),
       ...(s.client != null ? { client: String(s.client) } : {}), ...(s.since != null ? { since: String(s.since) } : {}),
@@ -54,26 +65,44 @@ export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
   };
 }
 
-/** Reads a MySQL or MariaDB server's accounts, role grants and connections. */
+const definerObject = (r: Row): DefinerObject => ({ object: String(r.object), kind: String(r.kind), definer: String(r.definer) });
+
+/** A MySQL DEFINER (`user@host`) as its user name: the user part, up to the last `@`. */
+function definerUser(definer: string): string {
+  const at = definer.lastIndexOf('@');
+  return at < 0 ? definer : definer.slice(0, at);
+}
+
+/** Reads a MySQL or MariaDB server's accounts, role grants, connections and objects that run as their definer. */
 export async function mysqlCatalog(sql: Sql): Promise<CatalogSnapshot> {
   const [version] = await sql.query('SELECT VERSION() AS version');
   const mariadb = /mariadb/i.test(String(version?.version));
-  const [users, grants, sessions] = await Promise.all([
+  const SYSTEM = "('mysql', 'sys', 'information_schema', 'performance_schema')";
+  const [users, roles, grants, sessions, definers] = await Promise.all([
     // MariaDB lists roles in mysql.user too (is_role = 'Y'); they cannot log in.
     sql.query(mariadb ? "SELECT User AS user, plugin FROM mysql.user WHERE is_role = 'N'" : 'SELECT User AS user, plugin FROM mysql.user'),
+    // A role may be a DEFINER on MariaDB (what --drop-departed makes of a leaver's view).
+    sql.query(mariadb ? "SELECT User AS user FROM mysql.user WHERE is_role = 'Y'" : 'SELECT 1 AS user FROM DUAL WHERE FALSE'),
     sql.query(mariadb
       ? 'SELECT Role AS role, User AS member FROM mysql.roles_mapping WHERE Role IN (?)'
       : 'SELECT FROM_USER AS role, TO_USER AS member FROM mysql.role_edges WHERE FROM_USER IN (?)', [TIER_ROLES]),
     sql.query(`SELECT ID AS id, USER AS user, HOST AS client FROM information_schema.PROCESSLIST
       WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', 'rdsadmin', 'unauthenticated user')`),
+    sql.query(`SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS object, 'view' AS kind, DEFINER AS definer FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(ROUTINE_SCHEMA, '.', ROUTINE_NAME), LOWER(ROUTINE_TYPE), DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(TRIGGER_SCHEMA, '.', TRIGGER_NAME), 'trigger', DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(EVENT_SCHEMA, '.', EVENT_NAME), 'event', DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA NOT IN ${SYSTEM}`),
   ]);
   const accounts = strings(users, 'user');
   return {
     iamUsers: [...new Set(strings(users.filter((u) => u.plugin === 'AWSAuthenticationPlugin'), 'user'))],
-    existing: accounts,
+    existing: [...accounts, ...strings(roles, 'user')],
     canLogin: accounts,
     tierMembers: tierMembers(grants),
     marked: [],
+    logins: [],
+    mariadb,
+    definers: definers.map((r) => ({ ...definerObject(r), definer: definerUser(String(r.definer)) })),
     sessions: sessions.map((s): Session => ({ id: Number(s.id), user: String(s.user), ...(s.client ? { client: String(s.client) } : {}) })),
   };
 }
@@ -95,23 +124,59 @@ export async function killMysql(sql: Sql, id: number): Promise<void> {
 }
 
 /**
- * Drops a role a removal left behind, the way the provider would have: what it owns in this
- * database goes to the login user, its grants here go, then the role. One transaction, so a
- * failure (anything in another database still refers to it) changes nothing.
- * `quote` is the driver's identifier escaping.
+ * Drops a role a removal left behind: what it owns in this database goes to iam_departed (the
+ * powerless owner, never the login user: a SECURITY DEFINER function would then run as the
+ * master), its grants here go, then the role. One transaction, so a failure (anything in
+ * another database still refers to it) changes nothing. The login user holds the two roles
+ * and iam_departed holds CREATE on the schemas of what moves (PostgreSQL asks that of a new
+ * owner of functions and the like) only inside it. `quote` is the driver's identifier escaping.
  */
 export async function dropPostgresRole(sql: Sql, role: string, quote: (identifier: string) => string): Promise<void> {
   const name = quote(role);
+  const departed = quote(DEPARTED_ROLE);
   await sql.query('BEGIN');
   try {
-    // REASSIGN OWNED needs the privileges of the role whose objects move.
-    await sql.query(`GRANT ${name} TO CURRENT_USER`);
-    await sql.query(`REASSIGN OWNED BY ${name} TO CURRENT_USER`);
+    // REASSIGN OWNED needs the privileges of both roles; granted here, gone at COMMIT unless held before.
+    const held = await sql.query(`SELECT r.rolname FROM pg_catalog.pg_roles r
+      WHERE r.rolname = ANY ($1::text[]) AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'USAGE')`, [[role, DEPARTED_ROLE]]);
+    const granted = [role, DEPARTED_ROLE].filter((r) => !held.some((h) => h.rolname === r));
+    for (const r of granted) await sql.query(`GRANT ${quote(r)} TO CURRENT_USER`);
+    const schemas = strings(await sql.query(`SELECT DISTINCT n.nspname FROM pg_catalog.pg_namespace n JOIN (
+        SELECT pronamespace AS ns, proowner AS owner FROM pg_catalog.pg_proc UNION ALL SELECT oprnamespace, oprowner FROM pg_catalog.pg_operator
+        UNION ALL SELECT collnamespace, collowner FROM pg_catalog.pg_collation UNION ALL SELECT connamespace, conowner FROM pg_catalog.pg_conversion
+        UNION ALL SELECT opcnamespace, opcowner FROM pg_catalog.pg_opclass UNION ALL SELECT opfnamespace, opfowner FROM pg_catalog.pg_opfamily
+        UNION ALL SELECT stxnamespace, stxowner FROM pg_catalog.pg_statistic_ext UNION ALL SELECT dictnamespace, dictowner FROM pg_catalog.pg_ts_dict
+        UNION ALL SELECT cfgnamespace, cfgowner FROM pg_catalog.pg_ts_config) o ON o.ns = n.oid
+      WHERE o.owner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1)
+        AND NOT pg_catalog.has_schema_privilege($2, n.oid, 'CREATE')`, [role, DEPARTED_ROLE]), 'nspname');
+    for (const s of schemas) await sql.query(`GRANT CREATE ON SCHEMA ${quote(s)} TO ${departed}`);
+    await sql.query(`REASSIGN OWNED BY ${name} TO ${departed}`);
+    for (const s of schemas) await sql.query(`REVOKE CREATE ON SCHEMA ${quote(s)} FROM ${departed}`);
     await sql.query(`DROP OWNED BY ${name}`);
     await sql.query(`DROP ROLE ${name}`);
+    if (granted.includes(DEPARTED_ROLE)) await sql.query(`REVOKE ${departed} FROM CURRENT_USER`);
     await sql.query('COMMIT');
   } catch (error) {
     await sql.query('ROLLBACK');
     throw error;
+  }
+}
+
+/**
+ * MariaDB: re-defines a view whose DEFINER no longer exists (a dropped leaver) to run as the
+ * read tier role, the least a person had: it works again for every tier and shows no more than
+ * the read tier sees. The login user holds the tier roles (it made them), so no SUPER is needed.
+ */
+export async function redefineMysqlView(sql: Sql, view: string, quote: (identifier: string) => string): Promise<void> {
+  const dot = view.indexOf('.');
+  const [schema, name] = [view.slice(0, dot), view.slice(dot + 1)];
+  const [row] = await sql.query('SELECT VIEW_DEFINITION AS body, CHECK_OPTION AS checkOption FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, name]);
+  if (row === undefined) throw new Error(`no view ${view}`);
+  const check = row.checkOption === 'NONE' || row.checkOption == null ? '' : ` WITH ${String(row.checkOption)} CHECK OPTION`;
+  await sql.query(`SET ROLE ${quote(tierRoleName('read'))}`);
+  try {
+    await sql.query(`CREATE OR REPLACE DEFINER = CURRENT_ROLE SQL SECURITY DEFINER VIEW ${quote(schema)}.${quote(name)} AS ${String(row.body)}${check}`);
+  } finally {
+    await sql.query('SET ROLE NONE');
   }
 }

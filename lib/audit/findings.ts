@@ -1,4 +1,5 @@
 import { byCodeUnit } from '../model/order';
+import { DEPARTED_ROLE, RDS_OWN_LOGINS } from './markers';
 import { tierRoleName } from '../model/tiers';
 import { grantsOn, serviceGrantsOn, Tier } from '../model/types';
 import type { ValidatedUsers } from '../validation/validate-users';
@@ -14,6 +15,16 @@ export interface Session {
   readonly since?: string;
 }
 
+/** An object that runs as someone else than its caller: a SECURITY DEFINER function, a MySQL view, routine, trigger or event. */
+export interface DefinerObject {
+  /** `schema.name(args)` (PostgreSQL) or `database.name` (MySQL). */
+  readonly object: string;
+  /** function, procedure, view, trigger, event. */
+  readonly kind: string;
+  /** Whom it runs as: the owner (PostgreSQL) or the DEFINER's user name (MySQL). */
+  readonly definer: string;
+}
+
 /** What one server's catalog says about its users, read by `lib/audit/catalog.ts`. */
 export interface CatalogSnapshot {
   /** Users that log in with an IAM token: PostgreSQL direct members of `rds_iam`, MySQL `AWSAuthenticationPlugin` accounts. */
@@ -24,10 +35,20 @@ export interface CatalogSnapshot {
   readonly canLogin: readonly string[];
   /** Tier role name → its direct members that are not tier roles themselves. */
   readonly tierMembers: Readonly<Record<string, readonly string[]>>;
-  /** PostgreSQL: roles set to work as a tier role at login (`role=iam_…`), which only the users stack sets. */
+  /**
+   * PostgreSQL: roles the users stack made, tier roles and the powerless owner left out: set to
+   * work as a tier role at login (`role=iam_…`), or with the password it makes never valid
+   * (which a person cannot undo, so a reset setting does not hide them).
+   */
   readonly marked: readonly string[];
+  /** PostgreSQL: LOGIN roles that are no superuser (each one must be someone's); MySQL: none (not judged yet). */
+  readonly logins: readonly string[];
+  /** Objects that run as their definer (PostgreSQL: SECURITY DEFINER functions and procedures outside the system schemas). */
+  readonly definers: readonly DefinerObject[];
   /** Open sessions, the audit's own left out. */
   readonly sessions: readonly Session[];
+  /** MySQL family: the server is MariaDB (roles may be definers there). */
+  readonly mariadb?: boolean;
 }
 
 /** Who users.ts gives this database. */
@@ -61,9 +82,22 @@ export interface Findings {
   readonly leftBehind: readonly string[];
   /** Open sessions of users who have no access now. */
   readonly sessionsWithoutAccess: readonly Session[];
+  /**
+   * PostgreSQL: LOGIN roles nobody declared: not the master or a provider login, not in users.ts
+   * or services.ts, not made by the users stack, not RDS's own. Each is a door (a password, say).
+   */
+  readonly unknownLogins: readonly string[];
+  /**
+   * Objects that run as a leaver: PostgreSQL SECURITY DEFINER functions owned by a role a
+   * removal left, an expired person or iam_departed; MySQL views, routines, triggers and events
+   * whose DEFINER no longer exists. Adopt (re-own or re-define) or drop each.
+   */
+  readonly departedDefiners: readonly DefinerObject[];
 }
 
-export const FINDING_KINDS: readonly (keyof Findings)[] = ['undeclared', 'missing', 'wrongTier', 'unmanagedTierMembers', 'leftBehind', 'sessionsWithoutAccess'];
+export const FINDING_KINDS: readonly (keyof Findings)[] = [
+  'undeclared', 'missing', 'wrongTier', 'unmanagedTierMembers', 'leftBehind', 'sessionsWithoutAccess', 'unknownLogins', 'departedDefiners',
+];
 
 /** Compares a server's catalog with what users.ts declares for it. */
 export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess): Findings {
@@ -96,16 +130,27 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
   }
 
   const hasAccess = (user: string) => declared.active.has(user) && logsInWithIam(user);
-  const ours = (user: string) => iam.has(user) || marked.has(user) || declared.expired.has(user) || !existing.has(user);
+  const leftBehind = catalog.marked.filter((u) => !declared.active.has(u) && !declared.expired.has(u)).sort(byCodeUnit);
+  const unknownLogins = catalog.logins
+    // An undeclared IAM user is reported as such already.
+    .filter((u) => !iam.has(u) && !declared.active.has(u) && !declared.expired.has(u) && !declared.projectLogins.has(u) && !marked.has(u) && !RDS_OWN_LOGINS.includes(u))
+    .sort(byCodeUnit);
+  const unknown = new Set(unknownLogins);
+  const ours = (user: string) => iam.has(user) || marked.has(user) || declared.expired.has(user) || !existing.has(user) || unknown.has(user);
+  const departed = new Set([...leftBehind, ...declared.expired, DEPARTED_ROLE]);
   return {
     undeclared: catalog.iamUsers.filter((u) => !declared.active.has(u) && !declared.projectLogins.has(u)).sort(byCodeUnit),
     missing: missing.sort((a, b) => byCodeUnit(a.user, b.user)),
     wrongTier: wrongTier.sort((a, b) => byCodeUnit(a.user, b.user)),
     unmanagedTierMembers: unmanagedTierMembers.sort((a, b) => byCodeUnit(a.tier, b.tier) || byCodeUnit(a.member, b.member)),
-    leftBehind: catalog.marked.filter((u) => !declared.active.has(u) && !declared.expired.has(u)).sort(byCodeUnit),
-    // A session of an IAM user, of a role the users stack made, of an expired person, or of a
-    // user that no longer exists; other users' sessions are not this project's to judge.
+    leftBehind,
+    // A session of an IAM user, of a role the users stack made, of an expired person, of an
+    // unknown login, or of a user that no longer exists; other users' sessions are not this project's to judge.
     sessionsWithoutAccess: catalog.sessions.filter((s) => !hasAccess(s.user) && !declared.projectLogins.has(s.user) && ours(s.user)).sort((a, b) => byCodeUnit(a.user, b.user) || a.id - b.id),
+    unknownLogins,
+    // A definer that is gone (MySQL) or departed (PostgreSQL: its owner role stays).
+    departedDefiners: catalog.definers.filter((d) => departed.has(d.definer) || !existing.has(d.definer))
+      .sort((a, b) => byCodeUnit(a.object, b.object) || byCodeUnit(a.kind, b.kind)),
   };
 }
 

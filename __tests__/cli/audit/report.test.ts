@@ -1,13 +1,19 @@
 import { auditJson, auditText, DatabaseAudit, exitCode } from '../../../cli/audit/report';
 
-const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
 const clean: DatabaseAudit = { status: 'clean', family: 'postgres', server: 'db:5432 as dbmaster', findings: NONE, actions: [] };
 const drift: DatabaseAudit = {
   status: 'drift',
   family: 'mysql',
   server: 'db:3306 as dbmaster',
-  findings: { ...NONE, undeclared: ['mal\u001b[2Jlory'], sessionsWithoutAccess: [{ id: 9, user: 'erin', client: '10.0.0.5:5123' }] },
-  actions: [{ action: 'failed', what: 'drop role dev', error: 'role "dev" cannot be dropped\nDETAIL: 1 object in database other' }],
+  findings: {
+    ...NONE, undeclared: ['mal\u001b[2Jlory'], sessionsWithoutAccess: [{ id: 9, user: 'erin', client: '10.0.0.5:5123' }],
+    unknownLogins: ['eve'], departedDefiners: [{ object: 'billing.totals', kind: 'view', definer: 'dev' }],
+  },
+  actions: [
+    { action: 'failed', what: 'drop role dev', error: 'role "dev" cannot be dropped\nDETAIL: 1 object in database other' },
+    { action: 'redefined-view', view: 'billing.old' },
+  ],
 };
 
 describe('audit report', () => {
@@ -21,8 +27,11 @@ describe('audit report', () => {
     expect(auditText({ billing: drift, orders: clean, sandbox: { status: 'unreachable', error: 'connect ECONNREFUSED' } })).toBe([
       'billing (mysql, db:3306 as dbmaster): differs from users.ts',
       '  could not drop role dev: role "dev" cannot be dropped DETAIL: 1 object in database other',
+      '  re-defined view billing.old to run as iam_read',
       '  IAM user not in users.ts: "mal\\u001b[2Jlory" (add them to users.ts, or drop the user)',
       '  open session 9 of erin from 10.0.0.5:5123, who has no access now (end it with --terminate)',
+      "  LOGIN role nobody declared: eve (not the master, a provider login, users.ts, services.ts or RDS's own; drop it, or declare it)",
+      '  view billing.totals runs as dev, who left (adopt it: re-own or re-define it, or drop it; see docs/getting-access.md)',
       'orders (postgres, db:5432 as dbmaster): as users.ts says',
       'sandbox: cannot connect: connect ECONNREFUSED',
       '',

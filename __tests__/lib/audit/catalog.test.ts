@@ -1,4 +1,4 @@
-import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, Row, Sql, terminatePostgres } from '../../../lib/audit/catalog';
+import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, redefineMysqlView, Row, Sql, terminatePostgres } from '../../../lib/audit/catalog';
 
 /** A client that answers each statement with the rows of the first pattern it matches, and records what it ran. */
 function fakeSql(answers: readonly [RegExp, readonly Row[] | Error][]): Sql & { ran: string[] } {
@@ -17,20 +17,27 @@ function fakeSql(answers: readonly [RegExp, readonly Row[] | Error][]): Sql & { 
 describe('postgresCatalog', () => {
   test('reads rds_iam members, tier members without the nested tier roles, marked roles and client sessions', async () => {
     const sql = fakeSql([
-      [/FROM pg_catalog\.pg_roles$/m, [{ rolname: 'alice', rolcanlogin: true, marked: true }, { rolname: 'iam_read', rolcanlogin: false, marked: false }, { rolname: 'dev', rolcanlogin: true, marked: true }]],
+      [/FROM pg_catalog\.pg_roles$/m, [
+        { rolname: 'alice', rolcanlogin: true, marked: true }, { rolname: 'iam_read', rolcanlogin: false, marked: false },
+        { rolname: 'dev', rolcanlogin: true, marked: true }, { rolname: 'rdsadmin', rolcanlogin: true, rolsuper: true, marked: false },
+      ]],
+      [/prosecdef/, [{ object: 'public.peek()', kind: 'function', definer: 'dev' }]],
       [/pg_auth_members/, [{ role: 'rds_iam', member: 'alice' }, { role: 'iam_read', member: 'iam_write' }, { role: 'iam_admin', member: 'alice' }]],
       [/pg_stat_activity/, [{ pid: 42, usename: 'alice', client: '10.0.0.5/32', since: '2026-06-15T08:00:00Z' }, { pid: 43, usename: 'app', client: null, since: null }]],
     ]);
     expect(await postgresCatalog(sql)).toEqual({
       iamUsers: ['alice'],
-      existing: ['alice', 'iam_read', 'dev'],
-      canLogin: ['alice', 'dev'],
+      existing: ['alice', 'iam_read', 'dev', 'rdsadmin'],
+      canLogin: ['alice', 'dev', 'rdsadmin'],
       tierMembers: { iam_read: [], iam_write: [], iam_admin: ['alice'] },
       marked: ['alice', 'dev'],
+      // Superusers are RDS's own: no one else can make one there.
+      logins: ['alice', 'dev'],
+      definers: [{ object: 'public.peek()', kind: 'function', definer: 'dev' }],
       sessions: [{ id: 42, user: 'alice', client: '10.0.0.5/32', since: '2026-06-15T08:00:00Z' }, { id: 43, user: 'app' }],
     });
-    // The marker is the tier role the users stack sets at login, passed as a parameter.
-    expect(sql.ran.find((s) => s.includes('rolconfig'))).toContain('["role=iam_read","role=iam_write","role=iam_admin"]');
+    // The marks: the tier role the users stack sets at login, or the password it makes never valid; parameters.
+    expect(sql.ran.find((s) => s.includes('rolconfig'))).toContain('[["role=iam_read","role=iam_write","role=iam_admin"],["iam_read","iam_write","iam_admin","iam_departed"],"-infinity"]');
   });
 });
 
@@ -38,16 +45,22 @@ describe('mysqlCatalog', () => {
   test('MariaDB: accounts without roles, roles_mapping, the process list', async () => {
     const sql = fakeSql([
       [/VERSION/, [{ version: '10.11.6-MariaDB' }]],
+      [/is_role = 'Y'/, [{ user: 'iam_read' }]],
+      [/information_schema\.VIEWS/, [{ object: 'billing.v', kind: 'view', definer: 'dev.patel@%' }, { object: 'billing.w', kind: 'view', definer: 'iam_read@' }]],
       [/mysql\.user/, [{ user: 'alice', plugin: 'AWSAuthenticationPlugin' }, { user: 'dbmaster', plugin: 'mysql_native_password' }]],
       [/roles_mapping/, [{ role: 'iam_admin', member: 'alice' }, { role: 'iam_read', member: 'dbmaster' }]],
       [/PROCESSLIST/, [{ id: 5, user: 'alice', client: '10.0.0.5:5123' }]],
     ]);
     expect(await mysqlCatalog(sql)).toEqual({
       iamUsers: ['alice'],
-      existing: ['alice', 'dbmaster'],
+      existing: ['alice', 'dbmaster', 'iam_read'],
       canLogin: ['alice', 'dbmaster'],
       tierMembers: { iam_read: ['dbmaster'], iam_write: [], iam_admin: ['alice'] },
       marked: [],
+      logins: [],
+      mariadb: true,
+      // A DEFINER is judged by its user name (a role's host is empty).
+      definers: [{ object: 'billing.v', kind: 'view', definer: 'dev.patel' }, { object: 'billing.w', kind: 'view', definer: 'iam_read' }],
       sessions: [{ id: 5, user: 'alice', client: '10.0.0.5:5123' }],
     });
     expect(sql.ran.some((s) => s.includes("is_role = 'N'"))).toBe(true);
@@ -80,10 +93,25 @@ describe('actions', () => {
     expect(plain.ran).toEqual(['CALL mysql.rds_kill(?) [5]', 'KILL ? [5]']);
   });
 
-  test('drops a left role in one transaction, with the name quoted by the driver', async () => {
-    const sql = fakeSql([]);
+  test('drops a left role in one transaction, what it owned going to iam_departed (never the login user), names quoted by the driver', async () => {
+    const sql = fakeSql([[/nspname/, [{ nspname: 'public' }]]]);
     await dropPostgresRole(sql, 'dev"x', (name) => `"${name.replace(/"/g, '""')}"`);
-    expect(sql.ran).toEqual(['BEGIN', 'GRANT "dev""x" TO CURRENT_USER', 'REASSIGN OWNED BY "dev""x" TO CURRENT_USER', 'DROP OWNED BY "dev""x"', 'DROP ROLE "dev""x"', 'COMMIT']);
+    expect(sql.ran.filter((s) => !s.startsWith('SELECT'))).toEqual([
+      'BEGIN', 'GRANT "dev""x" TO CURRENT_USER', 'GRANT "iam_departed" TO CURRENT_USER',
+      // PostgreSQL asks CREATE of a function's new owner: held inside the transaction only.
+      'GRANT CREATE ON SCHEMA "public" TO "iam_departed"', 'REASSIGN OWNED BY "dev""x" TO "iam_departed"', 'REVOKE CREATE ON SCHEMA "public" FROM "iam_departed"',
+      'DROP OWNED BY "dev""x"', 'DROP ROLE "dev""x"', 'REVOKE "iam_departed" FROM CURRENT_USER', 'COMMIT',
+    ]);
+  });
+
+  test('MariaDB: re-defines a view whose definer is gone to run as iam_read, and returns to no role', async () => {
+    const sql = fakeSql([[/VIEW_DEFINITION/, [{ body: 'select count(*) AS `n` from `billing`.`invoices`', checkOption: 'NONE' }]]]);
+    await redefineMysqlView(sql, 'billing.totals', (n) => `\`${n}\``);
+    expect(sql.ran.slice(1)).toEqual([
+      'SET ROLE `iam_read`',
+      'CREATE OR REPLACE DEFINER = CURRENT_ROLE SQL SECURITY DEFINER VIEW `billing`.`totals` AS select count(*) AS `n` from `billing`.`invoices`',
+      'SET ROLE NONE',
+    ]);
   });
 
   test('fails when the role cannot be dropped, and rolls everything back', async () => {

@@ -13,9 +13,11 @@ const clean: CatalogSnapshot = {
   canLogin: ['alice', 'bob', 'dbmaster'],
   tierMembers: { iam_admin: ['alice', 'dbmaster'], iam_read: ['bob', 'dbmaster'], iam_write: ['dbmaster'] },
   marked: ['alice', 'bob', 'erin'],
+  logins: ['alice', 'bob', 'dbmaster', 'rdsadmin'],
+  definers: [{ object: 'public.report()', kind: 'function', definer: 'alice' }],
   sessions: [{ id: 7, user: 'alice' }, { id: 8, user: 'dbmaster' }, { id: 9, user: 'app' }],
 };
-const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
 
 describe('auditFindings', () => {
   test('a server as users.ts says has no findings: the project’s logins, expired people’s locked roles and other users’ sessions are not drift', () => {
@@ -24,7 +26,7 @@ describe('auditFindings', () => {
   });
 
   test('reports an IAM user made by hand and its tier membership', () => {
-    const found = auditFindings({ ...clean, iamUsers: [...clean.iamUsers, 'mallory'], tierMembers: { ...clean.tierMembers, iam_admin: ['alice', 'mallory'] } }, declared);
+    const found = auditFindings({ ...clean, iamUsers: [...clean.iamUsers, 'mallory'], logins: [...clean.logins, 'mallory'], tierMembers: { ...clean.tierMembers, iam_admin: ['alice', 'mallory'] } }, declared);
     expect(found).toEqual({ ...NONE, undeclared: ['mallory'], unmanagedTierMembers: [{ tier: 'iam_admin', member: 'mallory' }] });
     expect(hasDrift(found)).toBe(true);
   });
@@ -49,6 +51,33 @@ describe('auditFindings', () => {
       sessions: [...clean.sessions, { id: 4, user: 'erin' }, { id: 3, user: 'dev' }, { id: 2, user: 'mallory' }, { id: 1, user: 'gone' }],
     }, declared);
     expect(found.sessionsWithoutAccess.map((s) => s.user)).toEqual(['dev', 'erin', 'gone', 'mallory']);
+  });
+});
+
+describe('offboarding findings (issue 31)', () => {
+  test('a LOGIN role nobody declared, made by hand without the mark, is a finding, and so is its session', () => {
+    const found = auditFindings({ ...clean, logins: [...clean.logins, 'eve'], existing: [...clean.existing, 'eve'], sessions: [...clean.sessions, { id: 3, user: 'eve' }] }, declared);
+    expect(found).toEqual({ ...NONE, unknownLogins: ['eve'], sessionsWithoutAccess: [{ id: 3, user: 'eve' }] });
+    expect(hasDrift(found)).toBe(true);
+  });
+
+  test('a role with the mark but its role= setting reset is still a role a removal left, not an unknown login', () => {
+    const found = auditFindings({ ...clean, marked: [...clean.marked, 'mia'], logins: [...clean.logins, 'mia'], existing: [...clean.existing, 'mia'] }, declared);
+    expect(found).toEqual({ ...NONE, leftBehind: ['mia'] });
+  });
+
+  test('definer objects of a left role, an expired person, iam_departed, or a definer that no longer exists are findings; of people with access not', () => {
+    const found = auditFindings({
+      ...clean,
+      marked: [...clean.marked, 'mia'],
+      existing: [...clean.existing, 'mia', 'iam_departed'],
+      definers: [
+        ...clean.definers,
+        { object: 'public.peek()', kind: 'function', definer: 'mia' }, { object: 'public.old()', kind: 'procedure', definer: 'erin' },
+        { object: 'public.kept()', kind: 'function', definer: 'iam_departed' }, { object: 'billing.v', kind: 'view', definer: 'gone' },
+      ],
+    }, declared);
+    expect(found.departedDefiners.map((d) => `${d.object} ${d.definer}`)).toEqual(['billing.v gone', 'public.kept() iam_departed', 'public.old() erin', 'public.peek() mia']);
   });
 });
 

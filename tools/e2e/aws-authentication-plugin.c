@@ -9,8 +9,15 @@
  * tests) it refuses every login. Built by tools/e2e against the headers of Debian's server
  * dev package and declared stable (the server refuses plugins of lower maturity).
  */
+#include <stdlib.h>
 #include <mysql/plugin_auth.h>
 #include "iam-checker-client.h"
+
+/*
+ * The longest token taken: PostgreSQL's limit on a password (64 KiB). A session's token is
+ * about 1,000-1,500 bytes; no fixed buffer cuts it.
+ */
+#define TOKEN_MAX 65535
 
 static char *checker_socket;
 static char *database_key;
@@ -18,13 +25,16 @@ static char *database_key;
 static int ask_the_checker(MYSQL_PLUGIN_VIO *vio, MYSQL_SERVER_AUTH_INFO *info)
 {
   unsigned char *packet;
-  char token[4097];
-  int length;
+  char *token;
+  int length, accepted;
   MYSQL_PLUGIN_VIO_INFO connection;
   if (!checker_socket || !*checker_socket || !database_key) return CR_ERROR;
   length = vio->read_packet(vio, &packet);
-  if (length < 0 || length >= (int)sizeof(token)) return CR_ERROR;
+  if (length < 0 || length > TOKEN_MAX) return CR_ERROR;
+  token = malloc((size_t)length + 1);
+  if (!token) return CR_ERROR;
   memcpy(token, packet, (size_t)length);
+  /* mysql_clear_password sends the password with its NUL; strlen stops there. */
   token[length] = '\0';
   vio->info(vio, &connection);
   /*
@@ -32,9 +42,9 @@ static int ask_the_checker(MYSQL_PLUGIN_VIO *vio, MYSQL_SERVER_AUTH_INFO *info)
    * require_secure_transport and REQUIRE SSL only after the plugin: a plain-TCP login is
    * refused by the server, but the checker has seen its token (and logs it as TLS).
    */
-  return iam_checker_accepts(checker_socket, database_key, connection.protocol == MYSQL_VIO_TCP ? "tls" : "tcp", info->user_name, token)
-             ? CR_OK
-             : CR_ERROR;
+  accepted = iam_checker_accepts(checker_socket, database_key, connection.protocol == MYSQL_VIO_TCP ? "tls" : "tcp", info->user_name, token);
+  free(token);
+  return accepted ? CR_OK : CR_ERROR;
 }
 
 static MYSQL_SYSVAR_STR(checker_socket, checker_socket, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,

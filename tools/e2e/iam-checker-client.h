@@ -1,7 +1,9 @@
 /*
- * How the engines' stand-ins hand a login to the sandbox's checker (tools/sandbox/checker.ts):
- * one line `database TAB transport TAB user TAB token LF` on its Unix socket, answered `ok` or
- * `refused`. Shared by the PAM hook (PostgreSQL) and the AWSAuthenticationPlugin (MariaDB).
+ * How the AWSAuthenticationPlugin stand-in (MariaDB) hands a login to the sandbox's checker
+ * (tools/sandbox/checker-daemon.ts): one line `database TAB transport TAB user TAB token LF` on
+ * its Unix socket (mode 0600, in the sandbox's private folder; the server runs as the same
+ * user), answered `ok` or `refused`. Any length: the token is written as it is, never copied
+ * into a fixed buffer. (PostgreSQL needs no C: its `ldap` authentication reaches the checker.)
  */
 #ifndef IAM_CHECKER_CLIENT_H
 #define IAM_CHECKER_CLIENT_H

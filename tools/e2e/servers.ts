@@ -7,6 +7,7 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Debian packages the harness installs when a server or the plugin headers are missing. */
@@ -45,6 +46,16 @@ export interface ServerInfo {
   /** Superuser for the tests' checks, on the socket (PostgreSQL: no password; MariaDB: the master password). */
   readonly superuser: string;
   readonly databases: readonly string[];
+}
+
+/** Where PostgreSQL sends an IAM user's password (the token): an LDAPS server on loopback (the sandbox's checker). */
+export interface PostgresLdap {
+  readonly port: number;
+  /** The CA PostgreSQL verifies the LDAPS server's certificate with. */
+  readonly ca: string;
+  /** The bind DN before the user name, for logins over TLS and over plain TCP. */
+  readonly tlsPrefix: string;
+  readonly plainPrefix: string;
 }
 
 export interface RunningServer extends ServerInfo {
@@ -145,15 +156,15 @@ function asUser(user: string, command: string, args: string[]): [string, string[
  * PostgreSQL like RDS: TLS only (`hostssl`), a master with CREATEROLE, CREATEDB,
  * pg_monitor and pg_signal_backend that owns the databases but is no superuser, and an `rds_iam` role. Members of `rds_iam` are let in
  * over TLS without a password, standing in for a valid IAM token, so tests can log in as
- * people and see what their tier allows; with `pamService` (the sandbox) they log in through
- * that PAM service instead, and over plain TCP through `<pamService>-plain`, which refuses.
+ * people and see what their tier allows; with `ldap` (the sandbox) their password, the token,
+ * goes to that LDAPS server instead, over TLS and over plain TCP alike, each with its DN prefix.
  */
 export async function startPostgres(
   dir: string,
   certs: Certificates,
   databases: readonly string[],
   masterPassword: string,
-  pamService?: string,
+  ldap?: PostgresLdap,
 ): Promise<RunningServer> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL server not installed');
@@ -170,8 +181,9 @@ export async function startPostgres(
   execFileSync(...asUser(superuser, path.join(bin, 'initdb'), ['-D', data, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']), { stdio: 'pipe' });
   fs.writeFileSync(path.join(data, 'pg_hba.conf'), [
     `local all ${superuser} trust`,
-    ...(pamService
-      ? [`hostssl all +rds_iam ${HOST}/32 pam pamservice=${pamService}`, `hostnossl all +rds_iam ${HOST}/32 pam pamservice=${pamService}-plain`]
+    ...(ldap
+      ? [['hostssl', ldap.tlsPrefix], ['hostnossl', ldap.plainPrefix]].map(([type, prefix]) =>
+        `${type} all +rds_iam ${HOST}/32 ldap ldapscheme=ldaps ldapserver=${HOST} ldapport=${ldap.port} ldapprefix="${prefix}"`)
       : // Stands in for RDS accepting a valid IAM token (tokens are not checked here).
         [`hostssl all +rds_iam ${HOST}/32 trust`]),
     `hostssl all all ${HOST}/32 scram-sha-256`,
@@ -185,7 +197,9 @@ export async function startPostgres(
     `-c ssl_cert_file=${path.join(tls, 'server.pem')}`, `-c ssl_key_file=${path.join(tls, 'server.key')}`,
     '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
   ].join(' ');
-  execFileSync(...asUser(superuser, path.join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-o', options, '-w', '-t', '30', 'start']), { stdio: 'pipe' });
+  // libldap verifies the LDAPS server against this CA only (LDAPTLS_* is its per-process configuration).
+  const ldapEnv = ldap ? { env: { ...process.env, LDAPTLS_CACERT: ldap.ca, LDAPTLS_REQCERT: 'demand' } } : {};
+  execFileSync(...asUser(superuser, path.join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-o', options, '-w', '-t', '30', 'start']), { stdio: 'pipe', ...ldapEnv });
   const stop = () => {
     spawnSync(...asUser(superuser, path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore' });
   };
@@ -217,13 +231,6 @@ export function buildAuthenticationPlugin(dir: string): string {
   compile(['-shared', '-fPIC', '-DMYSQL_DYNAMIC_PLUGIN', '-I/usr/include/mariadb/server', '-I/usr/include/mariadb',
     '-o', path.join(dir, 'aws_authentication.so'), path.join(__dirname, 'aws-authentication-plugin.c')]);
   return dir;
-}
-
-/** Builds the PostgreSQL PAM hook (pam-iam-hook.c) as `file`, executable by the server's user. */
-export function buildPamHook(file: string): string {
-  compile(['-o', file, path.join(__dirname, 'pam-iam-hook.c')]);
-  fs.chmodSync(file, 0o755);
-  return file;
 }
 
 /** The sandbox's checker, for the AWSAuthenticationPlugin stand-in to hand logins to. */
@@ -280,8 +287,10 @@ export async function startMariadb(
       `CREATE USER '${MARIADB_CHECKER}'@'localhost' IDENTIFIED BY '${masterPassword}';`,
       `GRANT ALL PRIVILEGES ON *.* TO '${MARIADB_CHECKER}'@'localhost' WITH GRANT OPTION;`,
     ].join('\n');
-    execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root'], { input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
-    const plugin = execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root', '-N', '-e',
+    // mariadb-install-db lets the OS user that ran it in over the socket: root, or ourselves (the sandbox).
+    const admin = process.getuid?.() === 0 ? 'root' : os.userInfo().username;
+    execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-u', admin], { input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
+    const plugin = execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-u', admin, '-N', '-e',
       "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'AWSAuthenticationPlugin'"], { encoding: 'utf8' }).trim();
     if (plugin !== 'ACTIVE') throw new Error(`AWSAuthenticationPlugin is not active (${plugin || 'not loaded'}):\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
- * The sandbox's one login checker, for PostgreSQL (through PAM) and MariaDB (through the
- * AWSAuthenticationPlugin stand-in) alike: accepts a login to an IAM database user only when
- * RDS would. Each refusal names the check that failed.
+ * The sandbox's one login checker, for PostgreSQL (through its LDAP endpoint, ldap.ts) and
+ * MariaDB (through the AWSAuthenticationPlugin stand-in) alike: accepts a login to an IAM
+ * database user only when RDS would. Each refusal names the check that failed.
  */
+import { timingSafeEqual } from 'crypto';
 import { IdentityPolicy, simulateConnect } from '../shared/iam-simulation';
 import { parseToken, signatureMatches } from './token';
 
@@ -29,13 +30,26 @@ export interface SandboxPrincipal {
   readonly policies: readonly IdentityPolicy[];
 }
 
+/** Temporary credentials the sandbox's STS issued (sts.ts `issueSession`), as it recorded them. */
+export interface SandboxSession {
+  /** The person or service name the session is of. */
+  readonly principal: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** When the credentials stop working (ISO 8601), as a session's do. */
+  readonly expiration: string;
+}
+
 /** What the checker knows: written by the sandbox at each apply, read at each login. */
 export interface CheckerState {
   readonly databases: Readonly<Record<string, SandboxDatabase>>;
   /** Person or service name → principal. */
   readonly principals: Readonly<Record<string, SandboxPrincipal>>;
-  /** Access key id → its secret and the principal it belongs to. */
-  readonly keys: Readonly<Record<string, { readonly secretAccessKey: string; readonly principal: string }>>;
+  /**
+   * Temporary access key id (`ASIA…`) → the session it belongs to. There are no long-term keys:
+   * people (Identity Center) and services (roles) only ever hold sessions.
+   */
+  readonly sessions: Readonly<Record<string, SandboxSession>>;
 }
 
 /** One login to an IAM database user, as the server saw it. */
@@ -49,14 +63,25 @@ export interface Login {
 }
 
 /** Which check refused a login, in the order they are made. */
-export type Check = 'transport' | 'database' | 'format' | 'key' | 'signature' | 'expiry' | 'user' | 'endpoint' | 'policy';
+export type Check = 'transport' | 'database' | 'format' | 'key' | 'session' | 'signature' | 'expiry' | 'user' | 'endpoint' | 'policy';
 
 export type Verdict =
   | { readonly accepted: true; readonly principal: string }
   | { readonly accepted: false; readonly check: Check; readonly detail: string; readonly principal?: string };
 
-/** How far ahead of the checker's clock a signing time may be (clients' clocks drift). */
-const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How far ahead of the checker's clock a token's `X-Amz-Date` may be: 60 seconds. The sandbox's
+ * clients sign on the same machine (one clock), so this covers only a client in a VM or container
+ * with a drifting clock, and stretches a token's life to at most 16 minutes.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** Whether `given` is the session's token, in constant time. */
+export function sessionTokenMatches(given: string, session: SandboxSession): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(session.sessionToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** The ARN a principal has in `account`. */
 export function principalArn(principal: SandboxPrincipal, account: string): string {
@@ -76,19 +101,31 @@ export async function checkLogin(login: Login, state: CheckerState, now: Date): 
   if (!database) return refuse('database', `no sandbox database ${JSON.stringify(login.database)}`);
   const token = parseToken(login.token ?? '');
   if ('malformed' in token) return refuse('format', `not an RDS IAM token: ${token.malformed}`);
-  const key = Object.prototype.hasOwnProperty.call(state.keys, token.accessKeyId) ? state.keys[token.accessKeyId] : undefined;
-  if (!key) return refuse('key', `access key ${token.accessKeyId} is unknown`);
-  const name = key.principal;
-  if (!(await signatureMatches(token, { accessKeyId: token.accessKeyId, secretAccessKey: key.secretAccessKey }))) {
+  // AWS's key ids say what they are: AKIA a long-term key (no session), ASIA a session's.
+  if (token.accessKeyId.startsWith('AKIA') && token.sessionToken !== undefined) {
+    return refuse('session', `long-term key ${token.accessKeyId} carries a session token; long-term keys have none`);
+  }
+  const session = Object.prototype.hasOwnProperty.call(state.sessions, token.accessKeyId) ? state.sessions[token.accessKeyId] : undefined;
+  if (!session) return refuse('key', `access key ${token.accessKeyId} is unknown`);
+  const name = session.principal;
+  if (token.sessionToken === undefined) return refuse('session', `temporary key ${token.accessKeyId} without its session token`, name);
+  if (!sessionTokenMatches(token.sessionToken, session)) {
+    return refuse('session', `the session token is not the one issued with ${token.accessKeyId}`, name);
+  }
+  if (!(await signatureMatches(token, { accessKeyId: token.accessKeyId, secretAccessKey: session.secretAccessKey }))) {
     return refuse('signature', `signature does not match access key ${token.accessKeyId}`, name);
   }
+  if (now.getTime() >= Date.parse(session.expiration)) return refuse('session', `the credentials of ${token.accessKeyId} expired at ${session.expiration}`, name);
   const signedAt = token.signedAt.getTime();
   const until = signedAt + token.expiresSeconds * 1000;
   if (now.getTime() > until) return refuse('expiry', `expired at ${new Date(until).toISOString()} (signed ${token.signedAt.toISOString()})`, name);
-  if (signedAt > now.getTime() + CLOCK_SKEW_MS) return refuse('expiry', `signed in the future (${token.signedAt.toISOString()})`, name);
+  if (signedAt > now.getTime() + CLOCK_SKEW_MS) {
+    return refuse('expiry', `signed in the future (${token.signedAt.toISOString()}), more than ${CLOCK_SKEW_MS / 1000} s ahead`, name);
+  }
   if (token.dbUser !== login.user) return refuse('user', `signed for DB user ${JSON.stringify(token.dbUser)}, login as ${JSON.stringify(login.user)}`, name);
-  if (token.host !== database.host || token.port !== database.port || token.region !== database.region) {
-    return refuse('endpoint', `signed for ${token.host}:${token.port} in ${token.region}, the database is ${database.host}:${database.port} in ${database.region}`, name);
+  // The endpoint as written, character for character: RDS's host header is a name, not an address.
+  if (token.host !== database.host || token.portText !== String(database.port) || token.region !== database.region) {
+    return refuse('endpoint', `signed for ${token.host}:${token.portText} in ${token.region}, the database is ${database.host}:${database.port} in ${database.region}`, name);
   }
   const principal = state.principals[name];
   const resource = dbuserArn(database, login.user);

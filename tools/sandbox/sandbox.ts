@@ -1,42 +1,43 @@
 /**
  * The local RDS IAM sandbox: PostgreSQL and MariaDB servers that authenticate IAM database
  * users the way RDS does (a signed token, checked by tools/sandbox/checker.ts), the users
- * stacks applied to them, and an AWS profile per person and service whose key the checker
- * knows. Everything lives in one folder (`sandboxDir`); `stopSandbox` removes it.
+ * stacks applied to them, and an AWS profile per person and service holding temporary
+ * credentials from the sandbox's STS. Runs as an ordinary user, never root; everything lives
+ * in one private folder (`sandboxDir`, see private-dir.ts); `stopSandbox` removes it.
  */
 import { spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_ATTRIBUTE_KEY } from '../../lib/iam/policy';
 import * as mysql from 'mysql2/promise';
 import { AppConfig, engineFamily, isAurora, needsDefaultRole, roleNameOf, SERVICE_ROLE_PREFIX } from '../../lib/model/types';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
 import { withResourceIds } from '../../lib/terraform/interpolate';
-import { readServicesFile, readUsersFile } from '../../lib/validation/data-file';
+import { readProjectData } from '../../lib/validation/data-file';
 import { validateInputs } from '../../lib/validation/inputs';
 import { projectCopy } from '../shared/project-copy';
 import { preflight } from '../e2e/engines';
 import {
-  buildAuthenticationPlugin, buildPamHook, Certificates, makeCertificates, RunningServer, ServerInfo, startMariadb, startPostgres,
+  buildAuthenticationPlugin, Certificates, makeCertificates, RunningServer, ServerInfo, startMariadb, startPostgres,
 } from '../e2e/servers';
 import { Workspace } from '../e2e/workspace';
-import { CheckerState, SandboxDatabase, SandboxPrincipal } from './checker';
-import { CHECKER_FILES } from './checker-daemon';
+import { CheckerState, SandboxDatabase, SandboxPrincipal, SandboxSession } from './checker';
+import { CHECKER_FILES, CheckerPorts } from './checker-daemon';
+import { bindPrefix } from './ldap';
+import { assertPrivateFolder, createPrivateFolder, preparePrivateParent, privateFolderProblem } from './private-dir';
+import { issueSession } from './sts';
 import { COMMAND_RUNNER } from '../shared/typescript-runner';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 
+export { SANDBOX_DIR_ENV, sandboxDir } from './private-dir';
+
 const ROOT = path.resolve(__dirname, '..', '..');
-/** Where PAM looks for services: the only place, so the sandbox needs root to add its own. */
-const PAM_DIR = '/etc/pam.d';
-/** Names the sandbox's folder instead of the default one per checkout. */
-export const SANDBOX_DIR_ENV = 'RDS_IAM_SANDBOX_DIR';
+/** How long a service's role session lasts: AssumeRole's default. */
+const SERVICE_SESSION_SECONDS = 3600;
 
 /** What `npm run sandbox` keeps about a running sandbox, in `<dir>/sandbox.json`. */
 export interface SandboxState {
-  /** Short id in the PAM service names, so two sandboxes on one machine never share one. */
-  readonly id: string;
   /** The checkout whose config.ts, users.ts and services.ts the sandbox applies. */
   readonly source: string;
   /** The project copy Terraform works in (its own state files, never the checkout's). */
@@ -48,17 +49,20 @@ export interface SandboxState {
   readonly databases: Readonly<Record<string, SandboxDatabase>>;
   /** What `stop` ends, with the signal that ends each. */
   readonly processes: readonly { readonly what: string; readonly pid: number; readonly signal: NodeJS.Signals }[];
-  readonly pamServices: readonly string[];
-  readonly stsPort: number;
+  readonly ports: CheckerPorts;
 }
 
-/** A person or service the sandbox made a profile for, and where they may connect. */
+/** A person or service the sandbox made a profile for, its current session, and where they may connect. */
 export interface SandboxIdentity {
   readonly name: string;
   readonly kind: 'person' | 'service';
   readonly profile: string;
+  /** Temporary credentials, as a permission-set (person) or role (service) session has. */
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** When they stop working (ISO 8601); `npm run sandbox` again issues new ones. */
+  readonly expiration: string;
   readonly databases: readonly string[];
 }
 
@@ -73,14 +77,27 @@ export interface SandboxSummary {
 
 export const SANDBOX_FILES = { state: 'sandbox.json', awsConfig: 'aws-config', outputs: 'outputs.json', env: 'env', identities: 'identities.json' } as const;
 
-/** `RDS_IAM_SANDBOX_DIR`, else one folder per checkout under the temporary folder. */
-export function sandboxDir(env: NodeJS.ProcessEnv = process.env, source: string = ROOT): string {
-  return env[SANDBOX_DIR_ENV] || path.join(os.tmpdir(), `rds-iam-sandbox-${createHash('sha256').update(source).digest('hex').slice(0, 8)}`);
+/** Why the sandbox will not run as this user, or undefined when it will. */
+export function runsAsRoot(): string | undefined {
+  return process.getuid?.() === 0
+    ? 'the sandbox runs as an ordinary user, never root (PostgreSQL refuses root, and the sandbox needs no privilege); run it as yourself, e.g. runuser -u <user> -- npm run sandbox'
+    : undefined;
+}
+
+/** A file of the sandbox's folder, read only once the folder has passed its checks. */
+function readTrusted(dir: string, name: string): string | undefined {
+  if (privateFolderProblem(dir) !== undefined) {
+    // Nothing there to read, or nothing there to trust: a folder that is not ours is never read.
+    if (fs.existsSync(dir)) assertPrivateFolder(dir);
+    return undefined;
+  }
+  const file = path.join(dir, name);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 }
 
 function readState(dir: string): SandboxState | undefined {
-  const file = path.join(dir, SANDBOX_FILES.state);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState) : undefined;
+  const text = readTrusted(dir, SANDBOX_FILES.state);
+  return text === undefined ? undefined : (JSON.parse(text) as SandboxState);
 }
 
 /** Whether the process runs: a zombie (exited, not yet reaped by its parent) does not. */
@@ -107,24 +124,25 @@ export function runningSandbox(dir: string): SandboxState | undefined {
 /** Writes a file the daemon or a client may be reading: never half-written. */
 const writeAtomically = (file: string, content: string): void => writeFileAtomicSync(file, content, { mode: 0o600 });
 
-const loadConfig = (project: string): AppConfig => (require(path.join(project, 'config.ts')) as { config: AppConfig }).config;
+/** config.ts of `project`, read as data (never run); validateInputs checks it. */
+const loadConfig = (project: string): AppConfig => readProjectData(project).config as AppConfig;
 
 /**
  * Starts the sandbox for the checkout `source` (servers, checker, first apply), or, when one is
  * running, applies `source`'s users.ts and services.ts again. Returns why it cannot run
- * instead, in one line, when Terraform, a provider, the servers or the rights it needs are missing.
+ * instead, in one line, when it runs as root or Terraform, a provider or the servers are missing.
  */
 export async function startSandbox(dir: string, source: string, log: (line: string) => void): Promise<{ skipped: string } | { summary: SandboxSummary }> {
+  const root = runsAsRoot();
+  if (root) return { skipped: root };
+  // Whatever this process creates is its user's alone, the servers' files too.
+  process.umask(0o077);
+  preparePrivateParent(dir);
   if (runningSandbox(dir)) return { summary: await applySandbox(dir, log) };
   stopSandbox(dir);
   const config = loadConfig(source);
   const targets = Object.entries(config.databases).map(([key, db]) => ({ key, db, family: engineFamily(db.engine) }));
-  const unsupported = targets.some((t) => t.family === 'postgres') ? pamUnavailable() : undefined;
-  if (unsupported) return { skipped: unsupported };
-  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
-  // The servers run as their own users and must reach their folders inside.
-  fs.chmodSync(dir, 0o711);
-  const id = createHash('sha256').update(dir).digest('hex').slice(0, 8);
+  createPrivateFolder(dir);
   const ready = await preflight(dir, log);
   if ('skipped' in ready) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -132,11 +150,10 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
   }
   const { terraform, pluginCache } = ready;
   const processes: { what: string; pid: number; signal: NodeJS.Signals }[] = [];
-  const pamServices: string[] = [];
   const servers: Record<string, RunningServer> = {};
   const save = (extra: Partial<SandboxState>) => {
-    const before = readState(dir) ?? { project: '', certs: {} as Certificates, databases: {}, stsPort: 0 };
-    const state: SandboxState = { ...before, id, source, terraform, pluginCache, servers, processes, pamServices, ...extra };
+    const before = readState(dir) ?? { project: '', certs: {} as Certificates, databases: {}, ports: { sts: 0, ldap: 0 } };
+    const state: SandboxState = { ...before, source, terraform, pluginCache, servers, processes, ...extra };
     writeAtomically(path.join(dir, SANDBOX_FILES.state), JSON.stringify(state, null, 2));
   };
   try {
@@ -150,23 +167,19 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
       const resourceId = `${isAurora(db.engine) ? 'cluster' : 'db'}-${randomBytes(16).toString('hex').slice(0, 26).toUpperCase()}`;
       databases[key] = { host: '127.0.0.1', port: 0, region: environment.region, account: environment.account, resourceId };
     }
-    writeAtomically(path.join(dir, CHECKER_FILES.state), JSON.stringify({ databases, principals: {}, keys: {} } satisfies CheckerState));
-    const stsPort = await startChecker(dir, processes);
-    save({ certs, stsPort });
+    writeAtomically(path.join(dir, CHECKER_FILES.state), JSON.stringify({ databases, principals: {}, sessions: {} } satisfies CheckerState));
+    const ports = await startChecker(dir, processes);
+    save({ certs, ports });
 
-    const hook = targets.some((t) => t.family === 'postgres') ? buildPamHook(path.join(dir, 'pam-iam-hook')) : '';
     const pluginDir = targets.some((t) => t.family === 'mysql') ? buildAuthenticationPlugin(path.join(dir, 'plugin')) : '';
     const password = randomBytes(18).toString('base64url');
     for (const { key, db, family } of targets) {
-      const serverDir = path.join(dir, `${family === 'postgres' ? 'postgres' : 'mariadb'}-${key}`);
+      // Short: a Unix socket's path (the servers' are in these folders) may not pass 107 bytes.
+      const serverDir = path.join(dir, `${family === 'postgres' ? 'pg' : 'my'}-${key}`);
       let server: RunningServer;
       if (family === 'postgres') {
-        const service = `rds-iam-sandbox-${id}-${key}`;
-        installPamService(service, `auth required pam_exec.so expose_authtok quiet ${hook} ${socket} ${key} tls`, pamServices);
-        // No expose_authtok: over plain TCP the token is never asked for, only refused.
-        installPamService(`${service}-plain`, `auth required pam_exec.so quiet ${hook} ${socket} ${key} tcp`, pamServices);
-        save({});
-        server = await startPostgres(serverDir, certs, [db.databaseName], password, service);
+        const ldap = { port: ports.ldap, ca: certs.ca, tlsPrefix: bindPrefix(key, 'tls'), plainPrefix: bindPrefix(key, 'tcp') };
+        server = await startPostgres(serverDir, certs, [db.databaseName], password, ldap);
         processes.push({ what: `PostgreSQL for ${key}`, pid: server.pid, signal: 'SIGQUIT' });
       } else {
         server = await startMariadb(serverDir, certs, [db.databaseName], password, pluginDir, { socket, database: key });
@@ -186,34 +199,18 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
   }
 }
 
-/** Why PostgreSQL's logins cannot go through the sandbox's PAM services here, or undefined when they can. */
-export function pamUnavailable(): string | undefined {
-  try {
-    fs.accessSync(PAM_DIR, fs.constants.W_OK);
-    return undefined;
-  } catch {
-    return `PostgreSQL checks tokens through PAM, whose services live in ${PAM_DIR}: run the sandbox as root (e.g. sudo npm run sandbox)`;
-  }
-}
-
-function installPamService(name: string, auth: string, installed: string[]): void {
-  const file = path.join(PAM_DIR, name);
-  fs.writeFileSync(file, `# rds-iam-access sandbox; removed by npm run sandbox -- stop\n${auth}\naccount required pam_permit.so\n`);
-  installed.push(file);
-}
-
-/** Starts the checker daemon in the background; resolves with its STS port once it listens. */
-async function startChecker(dir: string, processes: { what: string; pid: number; signal: NodeJS.Signals }[]): Promise<number> {
-  const out = fs.openSync(path.join(dir, 'checker.out'), 'a');
+/** Starts the checker daemon in the background; resolves with its ports once it listens. */
+async function startChecker(dir: string, processes: { what: string; pid: number; signal: NodeJS.Signals }[]): Promise<CheckerPorts> {
+  const out = fs.openSync(path.join(dir, 'checker.out'), 'a', 0o600);
   const child = spawn(process.execPath, [...COMMAND_RUNNER, path.join(__dirname, 'checker-daemon.ts'), dir], {
     cwd: ROOT, detached: true, stdio: ['ignore', out, out],
   });
   child.unref();
   fs.closeSync(out);
   processes.push({ what: 'token checker', pid: child.pid as number, signal: 'SIGTERM' });
-  const portFile = path.join(dir, CHECKER_FILES.stsPort);
+  const portFile = path.join(dir, CHECKER_FILES.ports);
   for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
-    if (fs.existsSync(portFile) && fs.existsSync(path.join(dir, CHECKER_FILES.socket))) return Number(fs.readFileSync(portFile, 'utf8'));
+    if (fs.existsSync(portFile)) return JSON.parse(fs.readFileSync(portFile, 'utf8')) as CheckerPorts;
     if (child.exitCode !== null) break;
   }
   throw new Error(`the token checker did not start:\n${fs.readFileSync(path.join(dir, 'checker.out'), 'utf8').slice(-2000)}`);
@@ -247,14 +244,24 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
   }
   log(`applied users.ts and services.ts to ${keys.join(', ')}`);
 
-  const inputs = validateInputs({ config, users: readUsersFile(state.project), services: readServicesFile(state.project), now: new Date() });
+  const data = readProjectData(state.project);
+  const inputs = validateInputs({ config, users: data.users, services: data.services, now: new Date() });
   const stacks = readSynthesizedStacks(path.join(state.project, 'cdktf.out'));
   const resourceIds = Object.fromEntries(Object.entries(state.databases).map(([key, db]) => [key, db.resourceId]));
   const resolve = (text: string) => JSON.parse(withResourceIds(text, resourceIds)) as unknown;
   const accountOf = (key: string) => state.databases[key].account;
 
-  const previous = readIdentities(dir);
+  const now = new Date();
   const identities: SandboxIdentity[] = [];
+  const issued: Record<string, SandboxSession> = {};
+  /** A new session for `name`, as signing in (a person) or assuming the role (a service) gives. */
+  const identity = (name: string, kind: SandboxIdentity['kind'], databases: string[], seconds: number): SandboxIdentity => {
+    const { accessKeyId, session } = issueSession(name, now, seconds);
+    issued[accessKeyId] = session;
+    return { name, kind, profile: `sandbox-${name}`, accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: session.expiration, databases };
+  };
+  // The permission set's session duration (PT1H … PT12H), as Identity Center gives it.
+  const personSeconds = Number(/^PT(\d+)H$/.exec(config.identityCenter?.sessionDuration ?? 'PT1H')?.[1] ?? 1) * 3600;
   const principals: Record<string, SandboxPrincipal> = {};
   const permissionSet = permissionSetPolicies(stacks, resolve);
   const tagKey = config.identityCenter?.attributeKey ?? DEFAULT_ATTRIBUTE_KEY;
@@ -266,7 +273,7 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
       role: ssoRole,
       session: person.username, account: accountOf(databases[0]), tags: { [tagKey]: person.username }, policies: permissionSet.policies,
     };
-    identities.push(identity(previous, person.username, 'person', databases));
+    identities.push(identity(person.username, 'person', databases, personSeconds));
   }
   for (const service of inputs.services) {
     const databases = [...service.access.keys()];
@@ -276,13 +283,12 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
       role, session: 'sandbox', account: accountOf(databases[0]), tags: {},
       policies: policy ? [{ name: String(policy.name), document: resolve(String(policy.policy)) }] : [],
     };
-    identities.push(identity(previous, service.name, 'service', databases));
+    identities.push(identity(service.name, 'service', databases, SERVICE_SESSION_SECONDS));
   }
-  const checker: CheckerState = {
-    databases: state.databases,
-    principals,
-    keys: Object.fromEntries(identities.map((i) => [i.accessKeyId, { secretAccessKey: i.secretAccessKey, principal: i.name }])),
-  };
+  // Earlier sessions work until they expire, as a session does after a new sign-in; a removed entry's end now.
+  const earlier = JSON.parse(readTrusted(dir, CHECKER_FILES.state) ?? '{}') as Partial<CheckerState>;
+  const kept = Object.entries(earlier.sessions ?? {}).filter(([, s]) => principals[s.principal] !== undefined && Date.parse(s.expiration) > now.getTime());
+  const checker: CheckerState = { databases: state.databases, principals, sessions: { ...Object.fromEntries(kept), ...issued } };
   writeAtomically(path.join(dir, CHECKER_FILES.state), JSON.stringify(checker));
   writeAtomically(path.join(dir, SANDBOX_FILES.identities), JSON.stringify(identities, null, 2));
   return { dir, envFile: writeClientFiles(dir, state, config, identities), identities, state };
@@ -307,22 +313,6 @@ async function activateGrantedRoles(server: ServerInfo): Promise<void> {
   }
 }
 
-function readIdentities(dir: string): readonly SandboxIdentity[] {
-  const file = path.join(dir, SANDBOX_FILES.identities);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxIdentity[]) : [];
-}
-
-/** The identity's key from the last apply, else a new one shaped like AWS's (AKIA + 16, secret of 40). */
-function identity(previous: readonly SandboxIdentity[], name: string, kind: SandboxIdentity['kind'], databases: string[]): SandboxIdentity {
-  const kept = previous.find((p) => p.name === name && p.kind === kind);
-  const base32 = (n: number) => [...randomBytes(n)].map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
-  return {
-    name, kind, profile: `sandbox-${name}`, databases,
-    accessKeyId: kept?.accessKeyId ?? `AKIA${base32(16)}`,
-    secretAccessKey: kept?.secretAccessKey ?? randomBytes(30).toString('base64'),
-  };
-}
-
 /** The permission set's name and its policies as synthesized: inline, or customer-managed in each account. */
 function permissionSetPolicies(stacks: Readonly<Record<string, StackJson>>, resolve: (text: string) => unknown): { name: string; policies: SandboxPrincipal['policies'] } {
   const ic = stacks['identity-center']?.resource ?? {};
@@ -341,9 +331,10 @@ function writeClientFiles(dir: string, state: SandboxState, config: AppConfig, i
     `[profile ${i.profile}]`,
     `aws_access_key_id = ${i.accessKeyId}`,
     `aws_secret_access_key = ${i.secretAccessKey}`,
+    `aws_session_token = ${i.sessionToken}`,
     `region = ${state.databases[i.databases[0]].region}`,
     // Only STS is called (by connect, to learn the user name); the sandbox answers it.
-    `endpoint_url = http://127.0.0.1:${state.stsPort}`,
+    `endpoint_url = http://127.0.0.1:${state.ports.sts}`,
     '',
   ].join('\n')).join('\n'));
   const outputs = Object.fromEntries(Object.entries(state.databases).map(([key, db]) => [`database-${key}`, {
@@ -361,7 +352,10 @@ function writeClientFiles(dir: string, state: SandboxState, config: AppConfig, i
   return envFile;
 }
 
-/** Stops everything the sandbox in `dir` started and removes the folder; false when there was none. */
+/**
+ * Stops everything the sandbox in `dir` started and removes the folder; false when there was
+ * none. A folder that is not this user's private one is neither read nor removed.
+ */
 export function stopSandbox(dir: string): boolean {
   const state = readState(dir);
   for (const { pid, signal } of state?.processes ?? []) {
@@ -376,8 +370,15 @@ export function stopSandbox(dir: string): boolean {
     while (processAlive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
-  for (const file of state?.pamServices ?? []) fs.rmSync(file, { force: true });
-  const existed = fs.existsSync(dir);
+  if (!fs.existsSync(dir)) return false;
   fs.rmSync(dir, { recursive: true, force: true });
-  return existed && state !== undefined;
+  // The folder of this user's sandboxes goes with the last of them.
+  if (path.basename(path.dirname(dir)) === 'rds-iam-sandbox') {
+    try {
+      fs.rmdirSync(path.dirname(dir));
+    } catch {
+      // Another sandbox of this user's is still there.
+    }
+  }
+  return state !== undefined;
 }

@@ -1,14 +1,15 @@
 /**
- * The one STS call `npm run connect` makes, emulated: `GetCallerIdentity`, answered with the
- * session ARN of the principal whose sandbox key signed the request (verified with the same
- * SigV4 library as tokens). Its session name is what connect takes as the user name, as with
- * a real Identity Center session.
+ * The sandbox's STS: issues each person and service temporary credentials as AWS does for a
+ * permission-set or role session (an `ASIA…` key, a secret, a session token, an expiry), and
+ * answers the one STS call `npm run connect` makes, `GetCallerIdentity`, with the session ARN
+ * of the principal whose session signed the request (verified with the same SigV4 library as
+ * tokens). Its session name is what connect takes as the user name, as with Identity Center.
  */
-import { timingSafeEqual } from 'crypto';
+import { randomBytes, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CheckerState, principalArn } from './checker';
+import { CheckerState, principalArn, SandboxSession, sessionTokenMatches } from './checker';
 import { parseAmzDate } from './token';
 
 export interface StsRequest {
@@ -21,6 +22,27 @@ export interface StsRequest {
 export interface StsResponse {
   readonly status: number;
   readonly body: string;
+}
+
+/**
+ * Bytes of a session token before base64. AWS's are opaque and vary (a permission-set session's
+ * is about 900-1,100 characters); 720 bytes make tokens of 1,200-1,400 characters, the length
+ * at which clients have cut passwords, so the sandbox exercises it.
+ */
+const SESSION_TOKEN_BYTES = 720;
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** New temporary credentials for `principal`, valid `durationSeconds` from `now`: what the sandbox records and hands out. */
+export function issueSession(principal: string, now: Date, durationSeconds: number): { readonly accessKeyId: string; readonly session: SandboxSession } {
+  return {
+    accessKeyId: `ASIA${[...randomBytes(16)].map((b) => BASE32[b % 32]).join('')}`,
+    session: {
+      principal,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(SESSION_TOKEN_BYTES).toString('base64'),
+      expiration: new Date(now.getTime() + durationSeconds * 1000).toISOString(),
+    },
+  };
 }
 
 /** How far a request's `x-amz-date` may be from the checker's clock, as AWS allows. */
@@ -48,19 +70,22 @@ export async function handleSts(request: StsRequest, state: CheckerState, now: D
   const auth = AUTHORIZATION.exec(header('authorization') ?? '');
   if (!auth) return error(403, 'MissingAuthenticationToken', 'Request is not signed with AWS4-HMAC-SHA256 for sts');
   const [, accessKeyId, day, region, signedHeaders, signature] = auth;
-  const key = Object.prototype.hasOwnProperty.call(state.keys, accessKeyId) ? state.keys[accessKeyId] : undefined;
-  const principal = key ? state.principals[key.principal] : undefined;
-  if (!key || !principal) return error(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
+  const session = Object.prototype.hasOwnProperty.call(state.sessions, accessKeyId) ? state.sessions[accessKeyId] : undefined;
+  const principal = session ? state.principals[session.principal] : undefined;
+  const names = signedHeaders.split(';');
+  if (!session || !principal || !names.includes('x-amz-security-token') || !sessionTokenMatches(header('x-amz-security-token') ?? '', session)) {
+    return error(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
+  }
+  if (now.getTime() >= Date.parse(session.expiration)) return error(403, 'ExpiredToken', 'The security token included in the request is expired');
   const amzDate = header('x-amz-date') ?? '';
   const signedAt = parseAmzDate(amzDate);
   if (!signedAt || !amzDate.startsWith(day) || Math.abs(signedAt.getTime() - now.getTime()) > SKEW_MS) {
     return error(403, 'SignatureDoesNotMatch', 'Signature expired or x-amz-date missing');
   }
-  const names = signedHeaders.split(';');
   const headers: Record<string, string> = {};
   for (const name of names) headers[name] = header(name) ?? '';
   const [hostname, port] = (headers.host ?? '').split(':');
-  const signer = new SignatureV4({ service: 'sts', region, credentials: { accessKeyId, secretAccessKey: key.secretAccessKey }, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'sts', region, credentials: { accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken }, sha256: Sha256 });
   const signed = await signer.sign(
     { method: request.method, protocol: 'http:', hostname, ...(port ? { port: Number(port) } : {}), path: request.path, query: {}, headers, body: request.body },
     { signingDate: signedAt, signingRegion: region },

@@ -12,8 +12,11 @@ export const MAX_TOKEN_SECONDS = 900;
 
 /** What a well-formed token says. */
 export interface ParsedToken {
+  /** The host exactly as the token spells it (never normalized: `0x7f.1` stays `0x7f.1`). */
   readonly host: string;
   readonly port: number;
+  /** The port exactly as the token spells it (`05432` is not `5432`). */
+  readonly portText: string;
   readonly dbUser: string;
   readonly accessKeyId: string;
   readonly region: string;
@@ -27,6 +30,8 @@ export interface ParsedToken {
 export interface SigningKey {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** Temporary credentials' session token: signed into the token as `X-Amz-Security-Token`. */
+  readonly sessionToken?: string;
 }
 
 /** The query parameters a presigned `connect` request has, and no others. */
@@ -45,6 +50,9 @@ export function parseAmzDate(text: string): Date | undefined {
 
 /** The token's fields, or why it is not a presigned RDS `connect` request. */
 export function parseToken(token: string): ParsedToken | { malformed: string } {
+  // The host and port as written: URL would turn 0x7f.1, 127.1 and 2130706433 into 127.0.0.1.
+  const authority = /^([^/?#@\s]+):(\d{1,5})\/\?/.exec(token);
+  if (!authority) return { malformed: 'not host:port/?query' };
   let url: URL;
   try {
     url = new URL(`https://${token}`);
@@ -52,8 +60,9 @@ export function parseToken(token: string): ParsedToken | { malformed: string } {
     return { malformed: 'not host:port/?query' };
   }
   if (url.pathname !== '/' || url.username || url.password || url.hash) return { malformed: 'not host:port/?query' };
-  const port = Number(url.port);
-  if (!url.port || !Number.isInteger(port)) return { malformed: 'no port after the host' };
+  // URL drops a scheme's default port (443): the authority keeps it.
+  const port = Number(authority[2]);
+  if (port < 1 || port > 65535) return { malformed: 'no port after the host' };
   const params = url.searchParams;
   const names = [...params.keys()];
   const unknown = names.filter((n) => !REQUIRED.includes(n) && !OPTIONAL.includes(n));
@@ -78,9 +87,10 @@ export function parseToken(token: string): ParsedToken | { malformed: string } {
   }
   if (!/^[0-9a-f]{64}$/.test(value('X-Amz-Signature'))) return { malformed: 'signature is not 64 hex digits' };
   return {
-    // URL keeps IPv6 hosts in brackets, as the signer wrote them.
-    host: url.hostname,
+    // IPv6 hosts stay in brackets, as the signer wrote them.
+    host: authority[1],
     port,
+    portText: authority[2],
     dbUser: value('DBUser'),
     accessKeyId: scope[0],
     region: scope[2],
@@ -107,7 +117,8 @@ async function presignedQuery(request: ConnectRequest, key: SigningKey): Promise
   const signer = new SignatureV4({
     service: 'rds-db',
     region: request.region,
-    credentials: { ...key, ...(request.sessionToken !== undefined ? { sessionToken: request.sessionToken } : {}) },
+    // The request's session token, never the key's: a token is verified with what it carries.
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(request.sessionToken !== undefined ? { sessionToken: request.sessionToken } : {}) },
     sha256: Sha256,
   });
   const presigned = await signer.presign(
@@ -136,10 +147,12 @@ export async function signatureMatches(token: ParsedToken, key: SigningKey): Pro
 }
 
 /**
- * A token as rds-signer makes it, signed at `signedAt`: how the tests and the real-engine
- * suite's expired-token case move the clock without waiting.
+ * A token as rds-signer makes it, signed at `signedAt` (with the key's session token unless the
+ * request names another): how the tests and the real-engine suite's expired-token case move
+ * the clock without waiting.
  */
 export async function signToken(request: Omit<ConnectRequest, 'expiresSeconds'>, key: SigningKey): Promise<string> {
-  const query = await presignedQuery({ ...request, expiresSeconds: MAX_TOKEN_SECONDS }, key);
+  const sessionToken = request.sessionToken ?? key.sessionToken;
+  const query = await presignedQuery({ ...request, expiresSeconds: MAX_TOKEN_SECONDS, ...(sessionToken !== undefined ? { sessionToken } : {}) }, key);
   return `${request.host}:${request.port}/?${new URLSearchParams(query).toString()}`;
 }

@@ -1,6 +1,7 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import { CheckerState, checkLogin, Login, SandboxPrincipal, verdictLine } from '../../../tools/sandbox/checker';
-import { signToken } from '../../../tools/sandbox/token';
+import { issueSession } from '../../../tools/sandbox/sts';
+import { SigningKey, signToken } from '../../../tools/sandbox/token';
 
 // The permission set's policy as the identity-center stack writes it, references resolved.
 const permissionSet = {
@@ -14,6 +15,11 @@ const sso = (username: string | undefined): SandboxPrincipal => ({
   tags: username === undefined ? {} : { username },
   policies: [{ name: 'DatabaseAccess', document: permissionSet }],
 });
+const NOW = new Date('2026-11-22T10:00:00Z');
+// Permission-set sessions from the sandbox's STS, an hour long, issued a minute before NOW.
+const issued = new Date(NOW.getTime() - 60_000);
+const sessionOf = (principal: string) => issueSession(principal, issued, 3600);
+const sessions = { alice: sessionOf('alice'), bob: sessionOf('bob'), untagged: sessionOf('untagged') };
 const state: CheckerState = {
   databases: {
     orders: { host: '127.0.0.1', port: 5432, region: 'eu-west-1', account: '123456789012', resourceId: 'db-ORDERS' },
@@ -21,16 +27,14 @@ const state: CheckerState = {
     other: { host: '127.0.0.1', port: 5433, region: 'eu-west-1', account: '123456789012', resourceId: 'db-OTHER' },
   },
   principals: { alice: sso('alice'), bob: sso('bob'), untagged: sso(undefined) },
-  keys: {
-    AKIAALICE: { secretAccessKey: 'alice-secret', principal: 'alice' },
-    AKIABOB: { secretAccessKey: 'bob-secret', principal: 'bob' },
-    AKIAUNTAGGED: { secretAccessKey: 'untagged-secret', principal: 'untagged' },
-  },
+  sessions: Object.fromEntries(Object.values(sessions).map((s) => [s.accessKeyId, s.session])),
 };
-const NOW = new Date('2026-11-22T10:00:00Z');
-const alice = { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret' };
+const credentialsOf = (who: keyof typeof sessions): Required<SigningKey> => ({
+  accessKeyId: sessions[who].accessKeyId, secretAccessKey: sessions[who].session.secretAccessKey, sessionToken: sessions[who].session.sessionToken,
+});
+const alice = credentialsOf('alice');
 
-function token(change: Partial<{ host: string; port: number; dbUser: string; region: string; signedAt: Date }> = {}, key = alice): Promise<string> {
+function token(change: Partial<{ host: string; port: number; dbUser: string; region: string; signedAt: Date; sessionToken: string }> = {}, key: SigningKey = alice): Promise<string> {
   return signToken({ host: '127.0.0.1', port: 5432, dbUser: 'alice', region: 'eu-west-1', signedAt: NOW, ...change }, key);
 }
 
@@ -43,9 +47,26 @@ describe('checkLogin', () => {
     expect(await check({ token: await token() })).toEqual({ accepted: true, principal: 'alice' });
   });
 
-  test("accepts the token @aws-sdk/rds-signer makes, as npm run connect signs it", async () => {
-    const signer = new Signer({ hostname: '127.0.0.1', port: 5432, region: 'eu-west-1', username: 'alice', credentials: alice });
-    expect(await checkLogin({ database: 'orders', user: 'alice', transport: 'tls', token: await signer.getAuthToken() }, state, new Date())).toEqual({ accepted: true, principal: 'alice' });
+  test("accepts the token @aws-sdk/rds-signer makes with a session's credentials, as npm run connect signs it: as long as a real session's", async () => {
+    const now = new Date();
+    const session = issueSession('alice', now, 3600);
+    const credentials = { accessKeyId: session.accessKeyId, secretAccessKey: session.session.secretAccessKey, sessionToken: session.session.sessionToken };
+    const signer = new Signer({ hostname: '127.0.0.1', port: 5432, region: 'eu-west-1', username: 'alice', credentials });
+    const signed = await signer.getAuthToken();
+    expect(signed.length).toBeGreaterThanOrEqual(1000);
+    expect(signed.length).toBeLessThanOrEqual(1500);
+    expect(signed).toMatch(/^127\.0\.0\.1:5432\/\?.*X-Amz-Security-Token=/);
+    const withSession = { ...state, sessions: { ...state.sessions, [session.accessKeyId]: session.session } };
+    expect(await checkLogin({ database: 'orders', user: 'alice', transport: 'tls', token: signed }, withSession, now)).toEqual({ accepted: true, principal: 'alice' });
+  });
+
+  test('issues credentials shaped like a session of AWS: ASIA key, 40-character secret, session token, expiry', () => {
+    const { accessKeyId, session } = issueSession('alice', NOW, 3600);
+    expect(accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(session.secretAccessKey).toHaveLength(40);
+    expect(session.sessionToken.length).toBeGreaterThanOrEqual(700);
+    expect(session).toMatchObject({ principal: 'alice', expiration: '2026-11-22T11:00:00.000Z' });
+    expect(issueSession('alice', NOW, 3600).session.sessionToken).not.toBe(session.sessionToken);
   });
 
   test('accepts a token until 15 minutes after it was signed', async () => {
@@ -62,8 +83,48 @@ describe('checkLogin', () => {
     expect(await check({ token: await token({ signedAt: new Date(NOW.getTime() + 10 * 60_000) }) })).toMatchObject({ accepted: false, check: 'expiry' });
   });
 
+  test('refuses a token dated more than 60 seconds ahead of its clock, accepts one 60 seconds ahead', async () => {
+    const ahead = (seconds: number) => token({ signedAt: new Date(NOW.getTime() + seconds * 1000) });
+    expect(await check({ token: await ahead(61) })).toMatchObject({ accepted: false, check: 'expiry', detail: expect.stringMatching(/signed in the future/) });
+    expect(await check({ token: await ahead(5 * 60) })).toMatchObject({ accepted: false, check: 'expiry' });
+    expect(await check({ token: await ahead(60) })).toMatchObject({ accepted: true });
+  });
+
+  test('refuses a session token the sandbox did not issue, with the key and secret of a session it did', async () => {
+    const made = await token({ sessionToken: Buffer.alloc(700, 7).toString('base64') });
+    expect(await check({ token: made })).toMatchObject({ accepted: false, check: 'session', principal: 'alice', detail: expect.stringMatching(/not the one issued/) });
+  });
+
+  test("refuses another session's token on one's own key", async () => {
+    const mixed = await token({ sessionToken: sessions.bob.session.sessionToken });
+    expect(await check({ token: mixed })).toMatchObject({ accepted: false, check: 'session' });
+  });
+
+  test('refuses a temporary key without its session token', async () => {
+    const { sessionToken, ...bare } = alice;
+    expect(sessionToken).toBeDefined();
+    expect(await check({ token: await token({}, bare) })).toMatchObject({ accepted: false, check: 'session', detail: expect.stringMatching(/without its session token/) });
+  });
+
+  test('refuses a session token on a long-term key (AKIA…), which has none', async () => {
+    const longTerm = await token({}, { ...alice, accessKeyId: alice.accessKeyId.replace(/^ASIA/, 'AKIA') });
+    expect(await check({ token: longTerm })).toMatchObject({ accepted: false, check: 'session', detail: expect.stringMatching(/long-term key AKIA\w+ carries a session token/) });
+  });
+
+  test('refuses a token of credentials whose session has expired, though the token is fresh', async () => {
+    const later = new Date(issued.getTime() + 3600_000 + 1000);
+    expect(await check({ token: await token({ signedAt: new Date(later.getTime() - 2000) }) }, later)).toMatchObject({
+      accepted: false, check: 'session', detail: expect.stringMatching(/expired at 2026-11-22T10:59:00.000Z/),
+    });
+  });
+
+  test('refuses a session forgotten by the sandbox (its person removed)', async () => {
+    const { [alice.accessKeyId]: _forgotten, ...rest } = state.sessions;
+    expect(await checkLogin({ database: 'orders', user: 'alice', transport: 'tls', token: await token() }, { ...state, sessions: rest }, NOW)).toMatchObject({ accepted: false, check: 'key' });
+  });
+
   test('refuses a wrong signature', async () => {
-    const forged = await token({}, { accessKeyId: 'AKIAALICE', secretAccessKey: 'guessed' });
+    const forged = await token({}, { ...alice, secretAccessKey: 'guessed' });
     expect(await check({ token: forged })).toMatchObject({ accepted: false, check: 'signature', principal: 'alice' });
   });
 
@@ -73,8 +134,8 @@ describe('checkLogin', () => {
   });
 
   test('refuses an unknown key', async () => {
-    const stranger = await token({}, { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' });
-    expect(await check({ token: stranger })).toMatchObject({ accepted: false, check: 'key', detail: 'access key AKIASTRANGER is unknown' });
+    const stranger = await token({}, { accessKeyId: 'ASIASTRANGER', secretAccessKey: 'x', sessionToken: alice.sessionToken });
+    expect(await check({ token: stranger })).toMatchObject({ accepted: false, check: 'key', detail: 'access key ASIASTRANGER is unknown' });
   });
 
   test("refuses a login as another user than the token's", async () => {
@@ -89,12 +150,12 @@ describe('checkLogin', () => {
   });
 
   test('refuses a principal tagged as another person', async () => {
-    const bobsKeyAsAlice = await token({}, { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' });
+    const bobsKeyAsAlice = await token({}, credentialsOf('bob'));
     expect(await check({ token: bobsKeyAsAlice })).toMatchObject({ accepted: false, check: 'policy', principal: 'bob' });
   });
 
   test('refuses a principal without the username tag', async () => {
-    const untagged = await token({ dbUser: 'untagged' }, { accessKeyId: 'AKIAUNTAGGED', secretAccessKey: 'untagged-secret' });
+    const untagged = await token({ dbUser: 'untagged' }, credentialsOf('untagged'));
     expect(await check({ user: 'untagged', token: untagged })).toMatchObject({ accepted: false, check: 'policy' });
   });
 
@@ -102,6 +163,26 @@ describe('checkLogin', () => {
     expect(await check({ token: await token({ port: 5433 }) })).toMatchObject({ accepted: false, check: 'endpoint' });
     expect(await check({ token: await token({ host: 'localhost' }) })).toMatchObject({ accepted: false, check: 'endpoint' });
     expect(await check({ token: await token({ region: 'us-east-1' }) })).toMatchObject({ accepted: false, check: 'endpoint' });
+  });
+
+  test('refuses every other spelling of the endpoint, each signed as written, though it names the same address', async () => {
+    for (const host of ['0x7f.1', '127.1', '2130706433', '0177.0.0.1', '127.0.0.01', '127.0.0.1.', '[::ffff:127.0.0.1]', 'LOCALHOST', 'localhost']) {
+      expect([host, await check({ token: await token({ host }) })]).toEqual([host, expect.objectContaining({
+        accepted: false, check: 'endpoint', detail: expect.stringContaining(`signed for ${host}:5432`),
+      })]);
+    }
+  });
+
+  test('refuses a token signed for the endpoint whose host was respelled afterwards (0x7f.1, 127.1): it is checked as written', async () => {
+    for (const host of ['0x7f.1', '127.1']) {
+      const respelled = (await token()).replace(/^127\.0\.0\.1:/, `${host}:`);
+      expect([host, await check({ token: respelled })]).toEqual([host, expect.objectContaining({ accepted: false, check: 'signature' })]);
+    }
+  });
+
+  test('refuses a port spelled otherwise than the endpoint (05432)', async () => {
+    const zeroPadded = (await token()).replace(/^127\.0\.0\.1:5432\//, '127.0.0.1:05432/');
+    expect(await check({ token: zeroPadded })).toMatchObject({ accepted: false });
   });
 
   test('refuses a database outside the policy', async () => {

@@ -1,88 +1,144 @@
-import { spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { projectCopy } from '../../tools/shared/project-copy';
-import { pamUnavailable, processAlive, SandboxSummary, startSandbox, stopSandbox } from '../../tools/sandbox/sandbox';
+import { processAlive, SANDBOX_FILES, SandboxIdentity, SandboxState } from '../../tools/sandbox/sandbox';
+import { sandboxDir } from '../../tools/sandbox/private-dir';
+import { CHECKER_FILES } from '../../tools/sandbox/checker-daemon';
 import { login as sandboxLogin, LoginOutcome } from '../../tools/sandbox/login';
-import { signToken } from '../../tools/sandbox/token';
-import { CONTEXT_ENV } from '../../tools/e2e/workspace';
+import { signToken, SigningKey } from '../../tools/sandbox/token';
+import { UnprivilegedAccount, unprivilegedAccount } from '../../tools/sandbox/unprivileged';
 import { pgAdmin, mysqlAdmin } from '../fixtures/engines';
 import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
+import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 
 /**
- * The sandbox as a user runs it: `npm run connect` logs in with a real signed token, checked
- * by the sandbox's checker, on servers it started itself (not run.ts's); and the refusals RDS
- * would give, each with the checker's line naming the failed check.
+ * The sandbox as a user runs it: `npm run sandbox` as an ordinary account (nobody, when the
+ * suite runs as root), then `npm run connect` and the official AWS CLI log in with tokens of
+ * real length (temporary credentials with a session token), checked by the sandbox's checker,
+ * on servers it started itself (not run.ts's); and the refusals RDS would give, each with the
+ * checker's line naming the failed check.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const unavailable = pamUnavailable();
-if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable}\n`);
+interface Run {
+  readonly status: number | null;
+  readonly out: string;
+}
 
-(unavailable ? describe.skip : describe)('the sandbox: real tokens, checked as RDS checks them', () => {
-  // The checkout a user would run it in; its users.ts is edited below.
+describe('the sandbox: run by an ordinary user, real-length tokens checked as RDS checks them', () => {
+  let account: UnprivilegedAccount;
+  // The checkout the user runs it in; its users.ts is edited below.
   let source = '';
-  // In the harness's work folder: the servers' own users must reach it (the tests' temporary folder is private).
-  const dir = path.join(path.dirname(process.env[CONTEXT_ENV] as string), 'sandbox');
-  let sandbox: SandboxSummary;
+  let dir = '';
+  let state: SandboxState;
+  let identities: readonly SandboxIdentity[] = [];
   let logRead = 0;
+  // What another local user planted where the sandbox kept its state before, and the process it names.
+  let planted = { file: '', text: '' };
+  let bystander: ChildProcess;
+
+  /** A command as the account, with its environment (and `env` on top), `input` on standard input. */
+  function runAs(command: string, args: string[], env: Record<string, string> = {}, input = ''): Promise<Run> {
+    return new Promise((resolve) => {
+      const [file, argv] = account.command(command, args);
+      const child = spawn(file, argv, { cwd: source, env: { ...account.env, ...env } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (status) => resolve({ status, out }));
+      child.stdin.end(input);
+    });
+  }
+
+  /** `npm run sandbox -- <args>` as the account, in its checkout. */
+  const sandbox = (...args: string[]) => runAs(process.execPath, [...COMMAND_RUNNER, path.join(source, 'tools/sandbox/main.ts'), ...args]);
+
+  function readSandbox(): void {
+    state = JSON.parse(fs.readFileSync(path.join(dir, SANDBOX_FILES.state), 'utf8')) as SandboxState;
+    identities = JSON.parse(fs.readFileSync(path.join(dir, SANDBOX_FILES.identities), 'utf8')) as SandboxIdentity[];
+  }
 
   beforeAll(async () => {
-    source = projectCopy('sandbox-source-');
-    const outcome = await startSandbox(dir, source, () => undefined);
-    if ('skipped' in outcome) throw new Error(`the sandbox did not start: ${outcome.skipped}`);
-    sandbox = outcome.summary;
+    // In the harness's work folder (removed at its end), which the account can traverse: the tests' own temporary folder is root's alone.
+    account = unprivilegedAccount(path.dirname(process.env[CONTEXT_ENV] as string));
+    source = projectCopy('checkout-', account.home);
+    account.own(account.home);
+    dir = sandboxDir(account.env, source);
+    // The old location: <tmp>/rds-iam-sandbox-<hash of the checkout>, which anyone could create first.
+    const old = path.join(account.env.TMPDIR as string, `rds-iam-sandbox-${createHash('sha256').update(source).digest('hex').slice(0, 8)}`);
+    fs.mkdirSync(old, { mode: 0o777 });
+    bystander = spawn('sleep', ['600'], { stdio: 'ignore' });
+    planted = {
+      file: path.join(old, 'sandbox.json'),
+      text: JSON.stringify({ source: '/', project: '/', servers: {}, databases: {}, processes: [{ what: 'victim', pid: bystander.pid, signal: 'SIGKILL' }] }),
+    };
+    fs.writeFileSync(planted.file, planted.text);
+    const started = await sandbox();
+    if (started.status !== 0) throw new Error(`npm run sandbox failed:\n${started.out}`);
+    readSandbox();
   });
 
-  afterAll(() => {
-    stopSandbox(dir);
-    fs.rmSync(source, { recursive: true, force: true });
+  afterAll(async () => {
+    if (fs.existsSync(dir)) await sandbox('stop');
+    bystander?.kill('SIGKILL');
+    account?.remove();
   });
 
   /** The checker's lines since the last call. */
   function newLogLines(): string[] {
-    const text = fs.readFileSync(path.join(dir, 'checker.log'), 'utf8');
+    const text = fs.readFileSync(path.join(dir, CHECKER_FILES.log), 'utf8');
     const lines = text.slice(logRead).split('\n').filter(Boolean);
     logRead = text.length;
     return lines;
   }
 
-  const identity = (name: string) => sandbox.identities.find((i) => i.name === name)!;
-  const database = (key: string) => sandbox.state.databases[key];
-  const server = (key: string) => sandbox.state.servers[key];
+  const identity = (name: string) => identities.find((i) => i.name === name)!;
+  const database = (key: string) => state.databases[key];
+  const server = (key: string) => state.servers[key];
 
-  /** `npm run connect -- <args>` as `profile`, with the sandbox's env file, SQL on standard input. */
-  function connect(profile: string, args: string[], sql: string, env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [...COMMAND_RUNNER, 'cli/connect/main.ts', ...args], {
-        cwd: ROOT,
-        env: {
-          ...process.env, AWS_PROFILE: profile, AWS_CONFIG_FILE: path.join(dir, 'aws-config'), RDS_IAM_OUTPUTS: path.join(dir, 'outputs.json'),
-          RDS_IAM_CA_BUNDLE: sandbox.state.certs.ca, ...env,
-        },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('close', (status) => resolve({ status, out }));
-      child.stdin.end(sql);
-    });
+  /** `npm run connect -- <args>` as `profile`, after `source <dir>/env`, SQL on standard input. */
+  function connect(profile: string, args: string[], sql: string, env: Record<string, string> = {}): Promise<Run> {
+    return runAs(process.execPath, [...COMMAND_RUNNER, path.join(source, 'cli/connect/main.ts'), ...args], {
+      AWS_PROFILE: profile, AWS_CONFIG_FILE: path.join(dir, 'aws-config'), RDS_IAM_OUTPUTS: path.join(dir, 'outputs.json'),
+      RDS_IAM_CA_BUNDLE: state.certs.ca, ...env,
+    }, sql);
   }
 
-  /** A token for `dbUser` on `key`, signed with `who`'s sandbox key at `signedAt`. */
-  function tokenOf(who: string, key: string, dbUser: string, signedAt = new Date()): Promise<string> {
+  /** A token for `dbUser` on `key` with `who`'s session credentials (or `key` given), signed at `signedAt` for `host`. */
+  function tokenOf(who: string | SigningKey, key: string, dbUser: string, change: { signedAt?: Date; host?: string } = {}): Promise<string> {
     const { host, port, region } = database(key);
-    return signToken({ host, port, dbUser, region, signedAt }, identity(who));
+    return signToken({ host: change.host ?? host, port, dbUser, region, signedAt: change.signedAt ?? new Date() }, typeof who === 'string' ? identity(who) : who);
   }
 
   /** Logs in as `user` with `password` over verified TLS (plain TCP when `tls` is false). */
   function login(key: string, user: string, password: string, tls = true): Promise<LoginOutcome> {
-    return sandboxLogin({ server: server(key), user, password, ...(tls ? { ca: fs.readFileSync(sandbox.state.certs.ca, 'utf8') } : {}) });
+    return sandboxLogin({ server: server(key), user, password, ...(tls ? { ca: fs.readFileSync(state.certs.ca, 'utf8') } : {}) });
   }
+
+  test('runs as the ordinary account, in a folder and with sockets only it can reach, out of the shared temporary folder', () => {
+    expect(state.processes.length).toBeGreaterThanOrEqual(4);
+    for (const { pid } of state.processes) {
+      expect(fs.readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${account.uid}\\s`, 'm'));
+    }
+    expect(dir.startsWith(path.join(account.home, '.cache', 'rds-iam-sandbox'))).toBe(true);
+    const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+    expect([mode(dir), mode(path.dirname(dir)), mode(path.join(dir, CHECKER_FILES.socket))]).toEqual(['700', '700', '600']);
+    expect(fs.statSync(dir).uid).toBe(account.uid);
+    // What was planted at the old location was never read: the process it names still runs, the file is as written.
+    expect(processAlive(bystander.pid as number)).toBe(true);
+    expect(fs.readFileSync(planted.file, 'utf8')).toBe(planted.text);
+  });
+
+  test('each profile holds temporary credentials with a session token, so tokens are of real length (1,000+ characters)', async () => {
+    for (const i of identities) expect([i.name, i.accessKeyId.slice(0, 4), i.sessionToken.length > 700, Date.parse(i.expiration) > Date.now()]).toEqual([i.name, 'ASIA', true, true]);
+    expect(fs.readFileSync(path.join(dir, 'aws-config'), 'utf8')).toMatch(/^aws_session_token = .{900,}$/m);
+    expect((await tokenOf('alice.ng', 'orders', 'alice.ng')).length).toBeGreaterThanOrEqual(1000);
+  });
 
   test('npm run connect as each person and service opens a session as them on every database they are granted, TLS verified against the sandbox CA', async () => {
     newLogLines();
-    const runs = sandbox.identities.flatMap((i) => i.databases.map(async (key) => {
+    const runs = identities.flatMap((i) => i.databases.map(async (key) => {
       const isPostgres = server(key).engine === 'postgres';
       // psql: the session's user (people then work as their tier role); mysql: the account.
       const sql = isPostgres ? "SELECT 'who=' || session_user;\n" : "SELECT CONCAT('who=', CURRENT_USER());\n";
@@ -90,7 +146,7 @@ if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable
       return [i.name, key, status, /who=([\w.@%-]+)/.exec(out)?.[1] ?? out.slice(-300)];
     }));
     const results = await Promise.all(runs);
-    expect(results.map((r) => r.join(' '))).toEqual(sandbox.identities.flatMap((i) => i.databases.map((key) => {
+    expect(results.map((r) => r.join(' '))).toEqual(identities.flatMap((i) => i.databases.map((key) => {
       const who = server(key).engine === 'postgres' ? i.name : `${i.name}@%`;
       return [i.name, key, 0, who].join(' ');
     })));
@@ -99,13 +155,40 @@ if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable
     expect(accepted).toHaveLength(results.length);
   });
 
+  const awsCli = (() => {
+    try {
+      execFileSync('aws', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (awsCli ? test : test.skip)("a token from the official AWS CLI (aws rds generate-db-auth-token with a sandbox profile) logs in through psql and MariaDB's client", async () => {
+    newLogLines();
+    const ca = state.certs.ca;
+    const token = (key: string) => execFileSync('aws', ['rds', 'generate-db-auth-token', '--hostname', database(key).host, '--port', String(database(key).port),
+      '--region', database(key).region, '--username', 'alice.ng'], { encoding: 'utf8', env: { ...process.env, AWS_CONFIG_FILE: path.join(dir, 'aws-config'), AWS_PROFILE: 'sandbox-alice.ng' } }).trim();
+    const forOrders = token('orders');
+    expect(forOrders.length).toBeGreaterThanOrEqual(1000);
+    expect(forOrders).toMatch(/X-Amz-Security-Token=/);
+    const psql = execFileSync('psql', ['-X', '-A', '-t', '-c', 'SELECT session_user',
+      `host=${database('orders').host} port=${database('orders').port} user=alice.ng dbname=orders sslmode=verify-full sslrootcert=${ca}`],
+    { encoding: 'utf8', env: { ...process.env, PGPASSWORD: forOrders } });
+    expect(psql.trim()).toBe('alice.ng');
+    const billing = server('billing');
+    const mariadb = execFileSync('mariadb', ['--no-defaults', '-h', database('billing').host, '-P', String(database('billing').port), `--ssl-ca=${ca}`, '--ssl-verify-server-cert',
+      '-u', 'alice.ng', '-N', '-e', 'SELECT CURRENT_USER()', billing.databases[0]], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: token('billing') } });
+    expect(mariadb.trim()).toBe('alice.ng@%');
+    expect(newLogLines().filter((l) => / accepted database=(orders|billing) user="alice.ng"/.test(l))).toHaveLength(2);
+  });
+
   test('connect fails when the server certificate is not signed by the CA it verifies against', async () => {
-    const { status, out } = await connect(identity('alice.ng').profile, ['orders'], 'SELECT 1;\n', { RDS_IAM_CA_BUNDLE: sandbox.state.certs.otherCa });
+    const { status, out } = await connect(identity('alice.ng').profile, ['orders'], 'SELECT 1;\n', { RDS_IAM_CA_BUNDLE: state.certs.otherCa });
     expect(status).not.toBe(0);
     expect(out).toMatch(/certificate verify failed/);
   });
 
-  test("refused where users.ts gives the person nothing: there is no database user (the catalogs agree)", async () => {
+  test('refused where users.ts gives the person nothing: there is no database user (the catalogs agree)', async () => {
     // carla.mendes has billing only; bob.kowalski has no billing.
     expect(await login('orders', 'carla.mendes', await tokenOf('carla.mendes', 'orders', 'carla.mendes'))).toEqual({ refused: expect.stringMatching(/authentication failed for user "carla.mendes"/) });
     expect(await login('billing', 'bob.kowalski', await tokenOf('bob.kowalski', 'billing', 'bob.kowalski'))).toEqual({ refused: expect.stringMatching(/Access denied for user 'bob.kowalski'/) });
@@ -126,32 +209,68 @@ if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable
     newLogLines();
     const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
     for (const key of ['orders', 'billing']) {
-      expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', ago(16)))).toHaveProperty('refused');
-      expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', ago(14)))).toHaveProperty('value');
+      expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', { signedAt: ago(16) }))).toHaveProperty('refused');
+      expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', { signedAt: ago(14) }))).toHaveProperty('value');
     }
     const lines = newLogLines();
     expect(lines.filter((l) => / check=expiry: expired at /.test(l))).toHaveLength(2);
     expect(lines.filter((l) => / accepted /.test(l))).toHaveLength(2);
   });
 
-  test('refused over plain TCP: PostgreSQL never asks for the token, MariaDB refuses the connection', async () => {
+  test('refused with a token dated 2 minutes ahead (beyond the 60-second skew), on both engines', async () => {
     newLogLines();
-    expect(await login('orders', 'alice.ng', await tokenOf('alice.ng', 'orders', 'alice.ng'), false)).toEqual({ refused: expect.stringMatching(/PAM authentication failed/) });
+    for (const key of ['orders', 'billing']) {
+      expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', { signedAt: new Date(Date.now() + 120_000) }))).toHaveProperty('refused');
+    }
+    expect(newLogLines()).toEqual([expect.stringMatching(/database=orders .* check=expiry: signed in the future/), expect.stringMatching(/database=billing .* check=expiry: signed in the future/)]);
+  });
+
+  test('refused with a session token the sandbox did not issue, and with a session token on a long-term key, on both engines', async () => {
+    newLogLines();
+    const alice = identity('alice.ng');
+    const made: SigningKey = { ...alice, sessionToken: Buffer.alloc(720, 9).toString('base64') };
+    const longTerm: SigningKey = { ...alice, accessKeyId: alice.accessKeyId.replace(/^ASIA/, 'AKIA') };
+    for (const key of ['orders', 'billing']) {
+      expect(await login(key, 'alice.ng', await tokenOf(made, key, 'alice.ng'))).toHaveProperty('refused');
+      expect(await login(key, 'alice.ng', await tokenOf(longTerm, key, 'alice.ng'))).toHaveProperty('refused');
+    }
+    const lines = newLogLines();
+    expect(lines.filter((l) => / check=session: the session token is not the one issued with ASIA/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => / check=session: long-term key AKIA\w+ carries a session token/.test(l))).toHaveLength(2);
+  });
+
+  test('refused with a token for another spelling of the endpoint (0x7f.1, 127.1, localhost), though it is the same address', async () => {
+    newLogLines();
+    for (const host of ['0x7f.1', '127.1', 'localhost']) {
+      for (const key of ['orders', 'billing']) expect(await login(key, 'alice.ng', await tokenOf('alice.ng', key, 'alice.ng', { host }))).toHaveProperty('refused');
+    }
+    const lines = newLogLines();
+    expect(lines).toHaveLength(6);
+    for (const line of lines) expect(line).toMatch(/ check=endpoint: signed for (0x7f\.1|127\.1|localhost):\d+ in eu-west-1, the database is 127\.0\.0\.1:/);
+  });
+
+  test('refused over plain TCP: the checker refuses before reading the token (PostgreSQL), MariaDB refuses the connection', async () => {
+    newLogLines();
+    expect(await login('orders', 'alice.ng', await tokenOf('alice.ng', 'orders', 'alice.ng'), false)).toEqual({ refused: expect.stringMatching(/LDAP authentication failed/) });
     expect(newLogLines()).toEqual([expect.stringMatching(/ refused database=orders user="alice.ng" check=transport: plain TCP/)]);
     expect(await login('billing', 'alice.ng', await tokenOf('alice.ng', 'billing', 'alice.ng'), false)).toEqual({ refused: expect.stringMatching(/Access denied for user 'alice.ng'/) });
   });
 
-  test('a removed person is refused after the next apply: out of rds_iam (PostgreSQL), dropped (MariaDB), their key forgotten', async () => {
+  test('a removed person is refused after the next apply: out of rds_iam (PostgreSQL), dropped (MariaDB), their session forgotten', async () => {
     const oldOrders = await tokenOf('dev.patel', 'orders', 'dev.patel');
     const oldBilling = await tokenOf('dev.patel', 'billing', 'dev.patel');
+    const aliceBefore = await tokenOf('alice.ng', 'orders', 'alice.ng');
     expect(await login('orders', 'dev.patel', oldOrders)).toEqual({ value: 'dev.patel' });
     const usersFile = path.join(source, 'users.ts');
     fs.writeFileSync(usersFile, fs.readFileSync(usersFile, 'utf8').replace(/^.*username: 'dev\.patel'.*\n/m, ''));
-    const again = await startSandbox(dir, source, () => undefined);
-    if ('skipped' in again) throw new Error(again.skipped);
-    expect(again.summary.identities.map((i) => i.name)).not.toContain('dev.patel');
-    // Everyone else keeps their key across applies.
-    expect(again.summary.identities.find((i) => i.name === 'alice.ng')!.accessKeyId).toBe(identity('alice.ng').accessKeyId);
+    const before = identity('alice.ng');
+    const again = await sandbox();
+    expect(again.status).toBe(0);
+    readSandbox();
+    expect(identities.map((i) => i.name)).not.toContain('dev.patel');
+    // Everyone else signs in again: a new session, while the earlier one works until it expires.
+    expect(identity('alice.ng').accessKeyId).not.toBe(before.accessKeyId);
+    expect(await login('orders', 'alice.ng', aliceBefore)).toEqual({ value: 'alice.ng' });
     expect(await login('orders', 'dev.patel', oldOrders)).toEqual({ refused: expect.stringMatching(/authentication failed for user "dev.patel"/) });
     expect(await login('billing', 'dev.patel', oldBilling)).toEqual({ refused: expect.stringMatching(/Access denied for user 'dev.patel'/) });
     // PostgreSQL leaves the role (no password) for the audit to drop, out of rds_iam and its tier.
@@ -161,11 +280,15 @@ if (unavailable) process.stdout.write(`e2e: sandbox tests skipped: ${unavailable
     expect(fs.readFileSync(path.join(dir, 'aws-config'), 'utf8')).not.toMatch(/dev\.patel/);
   });
 
-  test('stop ends every process it started and removes its PAM services and its folder', () => {
-    const { processes, pamServices } = sandbox.state;
-    expect(stopSandbox(dir)).toBe(true);
+  test('stop ends every process it started and removes its socket and folder; the planted state is still untouched', async () => {
+    const { processes } = state;
+    const { status, out } = await sandbox('stop');
+    expect([status, out]).toEqual([0, expect.stringMatching(/stopped; removed/)]);
     expect(processes.filter((p) => processAlive(p.pid))).toEqual([]);
-    expect(pamServices.filter((f) => fs.existsSync(f))).toEqual([]);
+    expect(fs.existsSync(path.join(dir, CHECKER_FILES.socket))).toBe(false);
     expect(fs.existsSync(dir)).toBe(false);
+    expect(fs.existsSync(path.join(account.home, '.cache', 'rds-iam-sandbox'))).toBe(false);
+    expect(processAlive(bystander.pid as number)).toBe(true);
+    expect(fs.readFileSync(planted.file, 'utf8')).toBe(planted.text);
   });
 });

@@ -24,7 +24,7 @@ function synth(fleet: string, appConfig: AppConfig, people: readonly UserEntry[]
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-fleet-'));
   try {
     const app = new App({ outdir });
-    composeApp(app, validateInputs({ config: appConfig, users: people, services, now: new Date('2026-01-01T00:00:00Z') }));
+    composeApp(app, validateInputs({ config: appConfig, users: people, services, now: new Date('2026-06-15T12:00:00Z') }));
     app.synth();
     return Object.entries(readSynthesizedStacks(outdir)).map(([stack, json]) => ({ name: `${fleet}-${stack}`, json }));
   } finally {

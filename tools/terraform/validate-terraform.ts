@@ -33,11 +33,40 @@ function awsSide(json: Record<string, any>, awsVersion: string): Record<string, 
   for (const type of Object.keys(copy.resource ?? {})) {
     if (UNAVAILABLE_PROVIDERS.some((p) => type.startsWith(`${p}_`))) delete copy.resource[type];
   }
+  if (Number(awsVersion.split('.')[0]) < 6) withoutNewerThan5(copy);
   // Terraform JSON rejects empty blocks.
   for (const block of ['resource', 'provider', 'locals'] as const) {
     if (copy[block] && Object.keys(copy[block]).length === 0) delete copy[block];
   }
   return copy;
+}
+
+/**
+ * The one 6.x-only setting the stacks use, left out for an older mirror (and said so once):
+ * `default_auth_scheme` on `aws_db_proxy` (end-to-end IAM, where 5.x still requires an `auth`
+ * block: a stand-in is added), and the plan-time check on an existing proxy that reads it.
+ * Everything else of the proxy is still validated.
+ */
+const SIX_ONLY = 'default_auth_scheme';
+let toldSixOnly = false;
+function withoutNewerThan5(copy: Record<string, any>): void {
+  let removed = false;
+  for (const proxy of Object.values<Record<string, unknown>>(copy.resource?.aws_db_proxy ?? {})) {
+    removed = delete proxy[SIX_ONLY] || removed;
+    // 5.x requires an auth block, which end-to-end IAM (6.x) does without: a stand-in, here only.
+    proxy.auth ??= [{ iam_auth: 'REQUIRED' }];
+  }
+  for (const lookup of Object.values<{ lifecycle?: { postcondition?: { condition: string }[] } }>(copy.data?.aws_db_proxy ?? {})) {
+    const conditions = lookup.lifecycle?.postcondition;
+    if (conditions) {
+      lookup.lifecycle!.postcondition = conditions.filter((c) => !c.condition.includes(SIX_ONLY));
+      removed ||= conditions.length !== lookup.lifecycle!.postcondition.length;
+    }
+  }
+  if (removed && !toldSixOnly) {
+    toldSixOnly = true;
+    process.stdout.write(`  (${SIX_ONLY} of aws_db_proxy is 6.x-only: left out, with a stand-in auth block, for the mirror's 5.x provider)\n`);
+  }
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {

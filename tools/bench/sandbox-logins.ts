@@ -2,15 +2,19 @@
  * The benchmark's sandbox part: login latency on the sandbox's PostgreSQL and MariaDB, an IAM
  * login (token signed, checked by the checker, TLS session opened, one query, closed) against
  * the master's password login on the same server, alternating pair by pair, BENCH_LOGINS
- * (default 20) counted pairs after a warm-up. Prints one JSON line per engine, or one line
- * saying why the sandbox cannot run here.
+ * (default 20) counted pairs after a warm-up, with tokens of real length (a session's
+ * credentials). Prints one JSON line per engine, or one line saying why the sandbox cannot run
+ * here. The sandbox runs as an ordinary user: run as root, this script runs itself as one.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { login } from '../sandbox/login';
+import { sandboxBase } from '../sandbox/private-dir';
 import { startSandbox, stopSandbox } from '../sandbox/sandbox';
 import { signToken } from '../sandbox/token';
+import { unprivilegedAccount } from '../sandbox/unprivileged';
+import { COMMAND_RUNNER } from '../shared/typescript-runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOGINS = Number(process.env.BENCH_LOGINS ?? '20');
@@ -32,12 +36,24 @@ async function timedMs(work: () => Promise<{ value: string } | { refused: string
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-async function main(): Promise<void> {
-  // Not the default sandbox folder: a sandbox the user runs stays untouched. Traversable: the servers' users reach in.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sandbox-'));
-  fs.chmodSync(dir, 0o711);
+/** As root: this script again as an ordinary account, with a home of its own that goes afterwards. */
+function asOrdinaryUser(): void {
+  const account = unprivilegedAccount();
   try {
-    const outcome = await startSandbox(path.join(dir, 'sandbox'), ROOT, () => undefined);
+    const [command, args] = account.command(process.execPath, [...COMMAND_RUNNER, __filename]);
+    const run = spawnSync(command, args, { cwd: ROOT, env: account.env, stdio: 'inherit' });
+    if (run.status !== 0) throw new Error(`the sandbox logins as ${account.user} failed (${run.status ?? run.signal})`);
+  } finally {
+    account.remove();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() === 0) return asOrdinaryUser();
+  // Not the default sandbox folder: a sandbox the user runs stays untouched. Private, like every sandbox's.
+  const dir = path.join(sandboxBase(), `bench-${process.pid}`);
+  try {
+    const outcome = await startSandbox(dir, ROOT, () => undefined);
     if ('skipped' in outcome) {
       process.stdout.write(`${JSON.stringify({ skipped: outcome.skipped })}\n`);
       return;
@@ -61,8 +77,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ engine: server.engine, iamMs, passwordMs } satisfies LoginResult)}\n`);
     }
   } finally {
-    stopSandbox(path.join(dir, 'sandbox'));
-    fs.rmSync(dir, { recursive: true, force: true });
+    stopSandbox(dir);
   }
 }
 

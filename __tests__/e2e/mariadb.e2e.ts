@@ -99,6 +99,12 @@ describe('the example app on a fresh MariaDB server', () => {
     expect(await admin("SELECT Role AS role FROM mysql.roles_mapping WHERE User = 'carla.mendes'")).toEqual([{ role: 'iam_write' }]);
   });
 
+  test('a view a person defined (as themselves) exists before they leave', async () => {
+    // IAM users cannot log in here, so the checker (all privileges) writes the DEFINER they would have.
+    await admin("CREATE DEFINER = 'dev.patel'@'%' SQL SECURITY DEFINER VIEW billing.patel_totals AS SELECT count(*) AS n FROM billing.invoices");
+    expect(await admin("SELECT DEFINER AS definer FROM information_schema.VIEWS WHERE TABLE_NAME = 'patel_totals'")).toEqual([{ definer: 'dev.patel@%' }]);
+  });
+
   test('offboarding drops the user and keeps every table and row', async () => {
     ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'carla.mendes' ? { ...u, access: { billing: 'write' } } : u)));
     ws.synth();
@@ -121,7 +127,7 @@ describe('npm run audit on the real server', () => {
     expect(audit.status).toBe(1);
     expect(audit.report.databases.billing).toMatchObject({
       status: 'drift',
-      findings: { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: PROBES, leftBehind: [], sessionsWithoutAccess: [] },
+      findings: { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: PROBES, leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [] },
     });
   });
 
@@ -132,6 +138,18 @@ describe('npm run audit on the real server', () => {
     expect(findings.undeclared).toEqual(['mallory']);
     expect(findings.unmanagedTierMembers).toEqual([{ tier: 'iam_admin', member: 'mallory' }, ...PROBES]);
     await admin("DROP USER 'mallory'@'%'");
+  });
+
+  test('a view whose definer left is reported, and --drop-departed makes it work for the read tier again, running as iam_read (never more than the leaver had)', async () => {
+    // MariaDB dropped the user and left the view naming a definer that no longer exists.
+    await expect(admin('SELECT n FROM billing.patel_totals')).rejects.toThrow(/definer .*does not exist/i);
+    const audit = ws.audit('billing');
+    expect(audit.report.databases.billing.findings.departedDefiners).toEqual([{ object: 'billing.patel_totals', kind: 'view', definer: 'dev.patel' }]);
+    const fixed = ws.audit('billing', '--drop-departed');
+    expect(fixed.report.databases.billing.actions).toEqual([{ action: 'redefined-view', view: 'billing.patel_totals' }]);
+    expect(fixed.report.databases.billing.findings.departedDefiners).toEqual([]);
+    expect(await admin("SELECT DEFINER AS definer, SECURITY_TYPE AS security FROM information_schema.VIEWS WHERE TABLE_NAME = 'patel_totals'")).toEqual([{ definer: 'iam_read@', security: 'DEFINER' }]);
+    expect(await as('read', 'SELECT n FROM billing.patel_totals')).toEqual([{ n: 1 }]);
   });
 
   test('the open session of a dropped user is reported, and --terminate ends it through mysql.rds_kill', async () => {

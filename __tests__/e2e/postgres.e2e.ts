@@ -137,7 +137,7 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(await ws.stack('orders').plan()).toEqual([]);
   });
 
-  test('offboarding someone who owns a table ends their login first and keeps the table and its rows, now owned by the master', async () => {
+  test('offboarding someone who owns a table ends their login first and keeps the table and its rows, still theirs, never the master’s', async () => {
     ws.writeUsers(exampleUsers.filter((u) => u.username !== 'dev.patel').map((u) => (u.username === 'bob.kowalski' ? { ...u, access: { ...u.access, orders: 'read' } } : u)));
     ws.synth();
     expect((await ws.stack('orders').plan()).map((c) => [c.address.replace(/_[0-9A-F]{8}\[/, '['), c.actions])).toEqual([
@@ -150,7 +150,9 @@ describe('the example app on fresh PostgreSQL servers', () => {
     expect(await admin(`SELECT r.rolname, (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
       FROM pg_roles r WHERE r.rolname = 'dev.patel'`)).toEqual([{ rolname: 'dev.patel', memberships: 0 }]);
     expect(await as('dev.patel', 'SELECT 1')).toMatch(/password authentication failed for user "dev.patel"/);
-    expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'dbmaster' }]);
+    // Theirs until the audit drops the role: with no membership it has no more rights than a stranger.
+    expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'dev.patel' }]);
+    expect(await as('bob.kowalski', 'SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
     expect(await admin('SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
     expect(await ws.stack('orders').plan()).toEqual([]);
   });
@@ -158,7 +160,7 @@ describe('the example app on fresh PostgreSQL servers', () => {
 
 describe('npm run audit, offboarding and expiry on the real server', () => {
   const findings = (report: AuditReport) => report.databases.orders.findings;
-  const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [] };
+  const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
 
   test('reports the role the removal left, and --drop-departed drops it', async () => {
     const before = ws.audit('orders');
@@ -168,6 +170,9 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     expect(dropped.report.databases.orders.actions).toEqual([{ action: 'dropped-role', role: 'dev.patel' }]);
     expect(dropped.status).toBe(0);
     expect(await admin("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'dev.patel'")).toEqual([{ n: 0 }]);
+    // What they owned is the powerless owner's, and the tiers still use it.
+    expect(await admin("SELECT tableowner FROM pg_tables WHERE tablename = 'dev_notes'")).toEqual([{ tableowner: 'iam_departed' }]);
+    expect(await as('bob.kowalski', 'SELECT count(*)::int AS n FROM public.dev_notes')).toEqual([{ n: 1 }]);
   });
 
   test('reports a hand-made rds_iam member and a tier membership granted by hand', async () => {
@@ -237,9 +242,9 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(await as('zoe.new', 'SELECT current_user')).toEqual([{ current_user: 'iam_read' }]);
     expect(await as('alice.ng', 'SELECT current_user')).toEqual([{ current_user: 'iam_write' }]);
-    // What bob owned in this database moved to the master, in both schemas.
+    // What bob owned in this database is still his, in both schemas: never the master's.
     expect(await admin("SELECT schemaname, tableowner FROM pg_tables WHERE tablename LIKE 'bob\\_%' ORDER BY 1")).toEqual([
-      { schemaname: 'public', tableowner: 'dbmaster' }, { schemaname: 'reporting', tableowner: 'dbmaster' },
+      { schemaname: 'public', tableowner: 'bob.kowalski' }, { schemaname: 'reporting', tableowner: 'bob.kowalski' },
     ]);
 
     const audit = ws.audit('orders', '--drop-departed', '--terminate');
@@ -255,6 +260,104 @@ describe('npm run audit, offboarding and expiry on the real server', () => {
     expect(await ws.stack('orders').plan()).toEqual([]);
     await expect(session.query('SELECT 1')).rejects.toThrow();
     await session.end().catch(() => undefined);
+  });
+});
+
+describe('offboarding leaves no door open and nothing that runs with more than the leaver had (issue 31)', () => {
+  /** users.ts as the previous block left it: bob removed (his role stays: the drop failed), alice on write, zoe on read. */
+  const before = [
+    ...current.filter((u) => u.username !== 'bob.kowalski').map((u) => (u.username === 'alice.ng' ? { ...u, access: { ...u.access, orders: 'write' } } : u)),
+    { username: 'zoe.new', displayName: 'Zoe New', access: { orders: 'read' } },
+  ];
+  const mia = { username: 'mia.leaver', displayName: 'Mia Leaver', access: { orders: 'admin' } };
+  const DOOR = 'door-password-31';
+  const orders_ = (report: AuditReport) => report.databases.orders;
+  /** Logs in over TLS with a password (not as an IAM member): rows, or the error message. */
+  const withPassword = async (user: string, password: string, sql: string) => {
+    const client = new Client({ host: orders.host, port: orders.port, user, password, database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    try {
+      await client.connect();
+      const result: unknown = await client.query(sql);
+      // Several statements answer with one result each: the last one's rows.
+      return ((Array.isArray(result) ? result[result.length - 1] : result) as { rows: unknown[] }).rows;
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const owner = async (fn: string) => (await admin(`SELECT pg_get_userbyid(proowner) AS owner FROM pg_proc WHERE proname = '${fn}'`))[0]?.owner;
+
+  test('an admin acting as themselves makes a SECURITY DEFINER function over a table only the master reads, sets a password, resets their role setting; a read person is refused', async () => {
+    ws.writeUsers([...before, mia]);
+    ws.synth();
+    await applied('orders');
+    await admin('CREATE SCHEMA vault AUTHORIZATION dbmaster', 'CREATE TABLE vault.secret (id int)', 'INSERT INTO vault.secret VALUES (1), (2)', 'ALTER TABLE vault.secret OWNER TO dbmaster');
+    expect(await as('mia.leaver', `SET ROLE NONE;
+      CREATE FUNCTION public.peek() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN RETURN (SELECT count(*) FROM vault.secret); END $$;
+      CREATE TABLE public.mia_notes (id int); INSERT INTO public.mia_notes VALUES (1);
+      ALTER ROLE "mia.leaver" PASSWORD '${DOOR}'; ALTER ROLE "mia.leaver" RESET role`)).toEqual([]);
+    // As her tier: what the admin tier creates grants no EXECUTE to PUBLIC (default privileges).
+    expect(await as('mia.leaver', 'SET ROLE iam_admin; CREATE FUNCTION public.tier_fn() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$')).toEqual([]);
+    expect(await admin("SELECT rolconfig, rolvaliduntil::text AS valid_until FROM pg_roles WHERE rolname = 'mia.leaver'")).toEqual([{ rolconfig: null, valid_until: '-infinity' }]);
+    expect(await owner('peek')).toBe('mia.leaver');
+    expect(await as('zoe.new', 'SELECT public.peek()')).toMatch(/permission denied for schema vault/);
+    expect(await as('zoe.new', 'SELECT public.tier_fn()')).toMatch(/permission denied for function tier_fn/);
+    expect(await as('mia.leaver', 'SET ROLE iam_admin; SELECT public.tier_fn() AS one')).toEqual([{ one: 1 }]);
+  });
+
+  test('the apply that removes her refuses her password at once; her definer function never runs as the master; the tiers still read her table', async () => {
+    ws.writeUsers(before);
+    ws.synth();
+    await applied('orders');
+    expect(await withPassword('mia.leaver', DOOR, 'SELECT 1')).toMatch(/password authentication failed for user "mia.leaver"/);
+    expect(await owner('peek')).toBe('mia.leaver');
+    expect(await as('zoe.new', 'SELECT public.peek()')).toMatch(/permission denied for schema vault/);
+    expect(await as('zoe.new', 'SELECT count(*)::int AS n FROM public.mia_notes')).toEqual([{ n: 1 }]);
+    expect(await ws.stack('orders').plan()).toEqual([]);
+  });
+
+  test('the audit knows her by the mark her reset could not remove, reports her definer function; --drop-departed gives what she owned to iam_departed, which has nothing of its own', async () => {
+    const audit = ws.audit('orders');
+    expect(orders_(audit.report).findings).toMatchObject({
+      leftBehind: ['bob.kowalski', 'mia.leaver'],
+      unknownLogins: [],
+      departedDefiners: [{ object: 'public.peek()', kind: 'function', definer: 'mia.leaver' }],
+    });
+    const dropped = ws.audit('orders', '--drop-departed');
+    expect(orders_(dropped.report).actions).toEqual(expect.arrayContaining([{ action: 'dropped-role', role: 'mia.leaver' }]));
+    expect(await admin("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'mia.leaver'")).toEqual([{ n: 0 }]);
+    expect(await owner('peek')).toBe('iam_departed');
+    expect(await as('zoe.new', 'SELECT public.peek()')).toMatch(/permission denied for schema vault/);
+    expect(await as('zoe.new', 'SELECT count(*)::int AS n FROM public.mia_notes')).toEqual([{ n: 1 }]);
+    expect(await admin(`SELECT r.rolcanlogin, r.rolvaliduntil::text AS valid_until,
+        (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid OR m.roleid = r.oid) AS memberships,
+        has_schema_privilege(r.oid, 'public', 'CREATE') OR has_schema_privilege(r.oid, 'reporting', 'CREATE') AS can_create
+      FROM pg_roles r WHERE rolname = 'iam_departed'`)).toEqual([{ rolcanlogin: false, valid_until: '-infinity', memberships: 0, can_create: false }]);
+    // Still reported: it runs as iam_departed until someone adopts or drops it.
+    expect(orders_(dropped.report).findings.departedDefiners).toEqual([{ object: 'public.peek()', kind: 'function', definer: 'iam_departed' }]);
+    // The master adopts it: takes the powerless owner's rights, re-owns what it keeps, drops the rest.
+    expect(await withPassword('dbmaster', orders.masterPassword, 'GRANT iam_departed TO dbmaster; DROP FUNCTION public.peek(); ALTER TABLE public.mia_notes OWNER TO dbmaster; REVOKE iam_departed FROM dbmaster')).toEqual([]);
+    expect(orders_(ws.audit('orders').report).findings.departedDefiners).toEqual([]);
+  });
+
+  test('the audit reports a hand-made LOGIN role without the mark, and --terminate ends its session', async () => {
+    await admin("CREATE ROLE eve LOGIN PASSWORD 'eve-password'");
+    const session = new Client({ host: orders.host, port: orders.port, user: 'eve', password: 'eve-password', database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    await session.connect();
+    session.on('error', () => undefined);
+    try {
+      const audit = ws.audit('orders');
+      expect(orders_(audit.report).findings.unknownLogins).toEqual(['eve']);
+      expect(orders_(audit.report).findings.sessionsWithoutAccess).toEqual([expect.objectContaining({ user: 'eve' })]);
+      const ended = ws.audit('orders', '--terminate');
+      expect(orders_(ended.report).actions).toEqual([{ action: 'ended-session', session: expect.objectContaining({ user: 'eve' }) }]);
+      await expect(session.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      await session.end().catch(() => undefined);
+      await admin('DROP ROLE eve');
+    }
+    expect(orders_(ws.audit('orders').report).findings.unknownLogins).toEqual([]);
   });
 });
 

@@ -51,6 +51,18 @@ describe('examples/', () => {
     expect(JSON.stringify(services.aws_iam_role_policy_attachment)).toContain('ledger-batch');
   });
 
+  test('proxy-and-replicas puts a proxy and replicas beside the database, and every policy names them', () => {
+    const stacks = stacksOf('proxy-and-replicas');
+    expect(Object.values(stacks['database-orders'].resource?.aws_db_proxy ?? {})).toEqual([expect.objectContaining({ default_auth_scheme: 'IAM_AUTH', require_tls: true })]);
+    const replicas = Object.values(stacks['database-reports'].resource?.aws_db_instance ?? {}).filter((i) => i.replicate_source_db !== undefined);
+    expect(replicas).toEqual([expect.objectContaining({ identifier: 'reports-replica-1', provider: 'aws.replicas', iam_database_authentication_enabled: true })]);
+    const policy = String(Object.values(stacks['identity-center'].resource?.aws_ssoadmin_permission_set_inline_policy ?? {})[0].inline_policy);
+    expect(policy).toContain('proxy_resource_id');
+    expect(policy).toMatch(/arn:aws:rds-db:eu-central-1:123456789012:dbuser:\$\{[^}]*database-reports[^}]*replica-1[^}]*\}\/\$\$\{aws:PrincipalTag\/username\}/);
+    const service = String(Object.values(stacks['services-production'].resource?.aws_iam_policy ?? {})[0].policy);
+    expect(service).toMatch(/dbuser:\$\{[^}]*proxy_resource_id[^}]*\}\/orders-api"/);
+  });
+
   test.each(names)('%s synthesizes as its snapshot says', (name) => {
     const stacks = stacksOf(name);
     for (const id of Object.keys(stacks).sort()) expect(stacks[id]).toMatchSnapshot(id);

@@ -54,6 +54,14 @@ describe('the deploys link', () => {
     expect(notes).toEqual([expect.stringMatching(/pg's resource id is not in the outputs file.*db-STANDINPG/)]);
   });
 
+  test('holds where a database has a proxy and replicas, whose ids the policies name too', async () => {
+    const config = { ...fleet, databases: { ...fleet.databases, pg: { ...fleet.databases.pg, proxy: {}, replicas: { count: 2 } } } };
+    const withProxy: Record<string, StackJson> = Object.fromEntries(Object.entries(synthApp({ config, users: people, services })).map(([id, text]) => [id, JSON.parse(text)]));
+    const listedBob = (await runLink('lists', (link) => checkLists(link, { data: { config, users: people, services }, database: 'pg', user: 'bob', now: NOW, env: {} }))).value!;
+    const { broken } = await runLink('deploys', async (link) => checkDeploys(link, { listed: listedBob, database: 'pg', stacks: withProxy, resourceIds: FLEET_RESOURCE_IDS, simulate: simulateConnect }));
+    expect(broken).toBeUndefined();
+  });
+
   test('fails when the policy that deploys does not name the database', async () => {
     const { broken } = await deploys('alice', 'pg', identityCenterWith(withoutDatabase('pg')));
     expect(broken).toMatchObject({ check: 'policy', wrong: expect.stringMatching(/does not allow rds-db:connect on arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-PG\w+\/alice \(IAM policy simulator: ImplicitlyDenied\)/) });

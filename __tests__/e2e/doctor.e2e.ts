@@ -1,41 +1,44 @@
-import { execSync, spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DoctorReport } from '../../lib/doctor/chain';
 import type { ServerInfo } from '../../tools/e2e/servers';
 import { CONTEXT_ENV } from '../../tools/e2e/workspace';
+import { sandboxDir } from '../../tools/sandbox/private-dir';
+import { SANDBOX_FILES } from '../../tools/sandbox/sandbox';
+import { UnprivilegedAccount, unprivilegedAccount } from '../../tools/sandbox/unprivileged';
+import { projectCopy } from '../../tools/shared/project-copy';
 import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
 import { mysqlAdmin, pgAdmin } from '../fixtures/engines';
 
 /**
  * `npm run doctor` against the sandbox (real signed tokens, checked as RDS checks them), the
- * sandbox used as a user uses it: `npm run sandbox`, then its env file and its profiles
- * (`sandbox-<name>`). Each link is broken on purpose and doctor must name it and its fix; a
- * working login exits 0. The sandbox runs from the committed tree (its rework happens in the
- * working tree), with this checkout's doctor laid over it.
+ * sandbox used as a user uses it: `npm run sandbox` as an ordinary account (nobody, when the
+ * suite runs as root), then its env file and its profiles (`sandbox-<name>`). Each link is
+ * broken on purpose and doctor must name it and its fix; a working login exits 0.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
-// In the harness's work folder: the servers' own users must reach it.
+// In the harness's work folder (removed at its end), which the account can traverse.
 const work = path.dirname(process.env[CONTEXT_ENV] as string);
-const checkout = path.join(work, 'doctor-checkout');
-const sandboxDir = path.join(work, 'doctor-sandbox');
-const DOCTOR_FILES = ['cli/doctor', 'lib/doctor', 'cli/connect', 'cli/shared', 'cli/audit'];
-
+let account: UnprivilegedAccount;
+let checkout = '';
 let sandboxEnv: Record<string, string> = {};
 
+/** `command args` as the account, in its checkout; the command found on our PATH, since a test may empty the account's. */
+function runAs(command: string, args: string[], env: NodeJS.ProcessEnv, timeout: number) {
+  const [file, argv] = account.command(command, args);
+  const resolved = path.isAbsolute(file) ? file : execFileSync('which', [file], { encoding: 'utf8' }).trim();
+  return spawnSync(resolved, argv, { cwd: checkout, encoding: 'utf8', timeout, env });
+}
+
 function sandbox(args: string[] = []): { status: number | null; out: string } {
-  const run = spawnSync(process.execPath, [...COMMAND_RUNNER, 'tools/sandbox/main.ts', ...args], {
-    cwd: checkout, encoding: 'utf8', timeout: 15 * 60_000, env: { ...process.env, RDS_IAM_SANDBOX_DIR: sandboxDir },
-  });
+  const run = runAs(process.execPath, [...COMMAND_RUNNER, path.join(checkout, 'tools/sandbox/main.ts'), ...args], account.env, 15 * 60_000);
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
-/** `npm run doctor -- <args> --json` in the checkout, with the sandbox's env file applied and `env` on top. */
+/** `npm run doctor -- <args> --json` as the account, with the sandbox's env file applied and `env` on top. */
 function doctor(args: string[], env: Record<string, string>): { status: number | null; report: DoctorReport; out: string } {
-  const run = spawnSync(process.execPath, [...COMMAND_RUNNER, 'cli/doctor/main.ts', ...args, '--json'], {
-    cwd: checkout, encoding: 'utf8', timeout: 120_000, env: { ...process.env, AWS_PROFILE: '', ...sandboxEnv, ...env },
-  });
+  const run = runAs(process.execPath, [...COMMAND_RUNNER, path.join(checkout, 'cli/doctor/main.ts'), ...args, '--json'], { ...account.env, AWS_PROFILE: '', ...sandboxEnv, ...env }, 120_000);
   let report: DoctorReport;
   try {
     report = JSON.parse(run.stdout) as DoctorReport;
@@ -47,20 +50,17 @@ function doctor(args: string[], env: Record<string, string>): { status: number |
 
 /** The sandbox's server for database `key` (its state file: only the tests reach past its interface, to break things by hand). */
 function server(key: string): ServerInfo {
-  return (JSON.parse(fs.readFileSync(path.join(sandboxDir, 'sandbox.json'), 'utf8')) as { servers: Record<string, ServerInfo> }).servers[key];
+  const dir = sandboxDir(account.env, checkout);
+  return (JSON.parse(fs.readFileSync(path.join(dir, SANDBOX_FILES.state), 'utf8')) as { servers: Record<string, ServerInfo> }).servers[key];
 }
 
 const profile = (name: string) => ({ AWS_PROFILE: `sandbox-${name}` });
 
 describe('npm run doctor in the sandbox: every broken link named with its fix, a working login exits 0', () => {
   beforeAll(() => {
-    fs.mkdirSync(checkout, { recursive: true });
-    execSync(`git archive HEAD | tar -x -C '${checkout}'`, { cwd: ROOT });
-    for (const dir of DOCTOR_FILES) {
-      fs.rmSync(path.join(checkout, dir), { recursive: true, force: true });
-      fs.cpSync(path.join(ROOT, dir), path.join(checkout, dir), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'), 'dir');
+    account = unprivilegedAccount(work);
+    checkout = projectCopy('doctor-checkout-', account.home);
+    account.own(account.home);
     const started = sandbox();
     if (started.status !== 0) throw new Error(`the sandbox did not start:\n${started.out}`);
     const envFile = /source (\S+)/.exec(started.out)?.[1];
@@ -69,8 +69,8 @@ describe('npm run doctor in the sandbox: every broken link named with its fix, a
   });
 
   afterAll(() => {
-    sandbox(['stop']);
-    fs.rmSync(checkout, { recursive: true, force: true });
+    if (checkout !== '') sandbox(['stop']);
+    account?.remove();
   });
 
   test.each([
@@ -113,7 +113,7 @@ describe('npm run doctor in the sandbox: every broken link named with its fix, a
   });
 
   test('no client installed: the client link, with how to install it, after a login that works', () => {
-    const { status, report } = doctor(['orders'], { ...profile('alice.ng'), PATH: path.join(work, 'no-such-folder') });
+    const { status, report } = doctor(['orders'], { ...profile('alice.ng'), PATH: path.join(account.home, 'no-such-folder') });
     expect(report.links.find((l) => l.link === 'database')?.status).toBe('ok');
     expect(report.broken).toMatchObject({ link: 'client', check: 'installed', wrong: expect.stringMatching(/^psql is not on PATH/), fix: expect.stringMatching(/install the PostgreSQL client/) });
     expect(status).toBe(1);

@@ -8,9 +8,9 @@
 import { deployedAccess } from '../access/deployed-access';
 import { DEFAULT_ATTRIBUTE_KEY } from '../iam/policy';
 import { tierRoleName } from '../model/tiers';
-import { DatabaseConfig, roleNameOf, SERVICE_ROLE_PREFIX } from '../model/types';
+import { roleNameOf, SERVICE_ROLE_PREFIX } from '../model/types';
 import type { StackJson } from '../terraform/synthesized';
-import { withResourceIds } from '../terraform/interpolate';
+import { entryPointIds, withResourceIds } from '../terraform/interpolate';
 import type { Link } from './chain';
 import type { Listed } from './lists';
 import type { PolicyInForce, Simulate } from '../iam/simulate';
@@ -39,9 +39,6 @@ export interface Deployed {
 /** What Identity Center appends to the role it makes for a permission set; any 16 hex digits do for the simulation. */
 const SSO_ROLE_SUFFIX = '0123456789abcdef';
 
-/** How many read replicas config.ts gives a database (RDS instances only). */
-const replicaCount = (db: DatabaseConfig): number => ('replicas' in db ? db.replicas?.count ?? 0 : 0);
-
 export async function checkDeploys(link: Link, request: DeploysRequest): Promise<Deployed> {
   const { listed, database, stacks } = request;
   const { config } = listed.inputs;
@@ -63,10 +60,7 @@ export async function checkDeploys(link: Link, request: DeploysRequest): Promise
   // Every database's id, the real one where the outputs have it: a reference to any database must resolve.
   const standIn = (key: string) => `db-STANDIN${key.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
   // Policies also name each proxy's and replica's id (`<key>/proxy`, `<key>/replica-<n>`): stand-ins unless given.
-  const ids = Object.fromEntries(Object.entries(config.databases).flatMap(([key, db]) => {
-    const entries = [key, ...(db.proxy !== undefined ? [`${key}/proxy`] : []), ...Array.from({ length: replicaCount(db) }, (_, i) => `${key}/replica-${i + 1}`)];
-    return entries.map((id) => [id, request.resourceIds[id] ?? standIn(id)]);
-  }));
+  const ids = Object.fromEntries(Object.entries(config.databases).flatMap(([key, db]) => entryPointIds(key, db)).map((id) => [id, request.resourceIds[id] ?? standIn(id)]));
   const resolve = (text: string): unknown => JSON.parse(withResourceIds(text, ids));
   const resource = `arn:aws:rds-db:${region}:${account}:dbuser:${ids[database]}/${listed.name}`;
   if (request.resourceIds[database] === undefined) {

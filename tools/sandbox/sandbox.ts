@@ -13,7 +13,7 @@ import { DEFAULT_ATTRIBUTE_KEY } from '../../lib/iam/policy';
 import * as mysql from 'mysql2/promise';
 import { AppConfig, engineFamily, isAurora, needsDefaultRole, roleNameOf, SERVICE_ROLE_PREFIX } from '../../lib/model/types';
 import { readSynthesizedStacks, StackJson } from '../../lib/terraform/synthesized';
-import { withResourceIds } from '../../lib/terraform/interpolate';
+import { entryPointIds, withResourceIds } from '../../lib/terraform/interpolate';
 import { readProjectData } from '../../lib/validation/data-file';
 import { validateInputs } from '../../lib/validation/inputs';
 import { projectCopy } from '../shared/project-copy';
@@ -247,7 +247,9 @@ export async function applySandbox(dir: string, log: (line: string) => void): Pr
   const data = readProjectData(state.project);
   const inputs = validateInputs({ config, users: data.users, services: data.services, now: new Date() });
   const stacks = readSynthesizedStacks(path.join(state.project, 'cdktf.out'));
-  const resourceIds = Object.fromEntries(Object.entries(state.databases).map(([key, db]) => [key, db.resourceId]));
+  // A proxy or replica is not emulated: its id is a stand-in, so the policies still resolve.
+  const resourceIds = Object.fromEntries(Object.entries(state.databases).flatMap(([key, db]) =>
+    entryPointIds(key, config.databases[key]).map((id) => [id, id === key ? db.resourceId : `${id.endsWith('/proxy') ? 'prx' : 'db'}-SANDBOX${id.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`])));
   const resolve = (text: string) => JSON.parse(withResourceIds(text, resourceIds)) as unknown;
   const accountOf = (key: string) => state.databases[key].account;
 

@@ -1,4 +1,4 @@
-import { interpolate, withResourceIds } from '../../../lib/terraform/interpolate';
+import { entryPointIds, interpolate, withResourceIds } from '../../../lib/terraform/interpolate';
 
 describe('interpolate', () => {
   test('replaces each reference once and unescapes $${ to a literal ${, as Terraform does', () => {
@@ -21,5 +21,12 @@ describe('withResourceIds', () => {
   test('fails when a reference is to another stack or a database without an id', () => {
     expect(() => withResourceIds(ref('billing'), { orders: 'db-ORDERS' })).toThrow(/unexpected reference in the policy: data.terraform_remote_state.cross-stack-reference-input-database-billing/);
     expect(() => withResourceIds('${aws_iam_role.x.arn}', { orders: 'db-ORDERS' })).toThrow(/unexpected reference in the policy: aws_iam_role.x.arn/);
+  });
+});
+
+describe('entryPointIds', () => {
+  test('names the database, its proxy and each replica, as withResourceIds looks them up', () => {
+    expect(entryPointIds('pg', {})).toEqual(['pg']);
+    expect(entryPointIds('pg', { proxy: {}, replicas: { count: 2 } })).toEqual(['pg', 'pg/proxy', 'pg/replica-1', 'pg/replica-2']);
   });
 });

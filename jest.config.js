@@ -19,4 +19,6 @@ module.exports = {
   globalTeardown: '<rootDir>/__tests__/fixtures/global-teardown.ts',
   // Several suites wait on child processes; every core is worth a worker (default leaves one idle).
   maxWorkers: '100%',
+  // Several suites start processes (a cold compile cache on a busy CI machine takes seconds): tests prove behaviour, not speed.
+  testTimeout: 30_000,
 };

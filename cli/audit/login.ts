@@ -8,7 +8,7 @@ import type { ConnectionOptions } from 'tls';
 import type * as mysql from 'mysql2/promise';
 import type { Sql } from '../../lib/audit/catalog';
 import { envPrefix, loginOf } from '../../lib/model/connection';
-import { DATABASE_DEFAULTS, ENGINE_PORTS } from '../../lib/model/defaults';
+import { DATABASE_DEFAULTS, ENGINE_PORTS, PRIVILEGED_PG_OPTIONS } from '../../lib/model/defaults';
 import { EngineFamily, engineFamily } from '../../lib/model/types';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
@@ -102,6 +102,8 @@ export async function openDatabase(login: DatabaseLogin): Promise<OpenDatabase> 
       const client = new Client({
         host: login.host, port: login.port, database: login.database, user: login.user, password, ssl: login.tls,
         connectionTimeoutMillis: CONNECT_TIMEOUT_SECONDS * 1000, application_name: 'rds-iam-access audit',
+        // As the master: nothing a tier created may answer for a built-in (see PRIVILEGED_PG_OPTIONS).
+        options: PRIVILEGED_PG_OPTIONS,
       });
       client.on('error', () => undefined); // a server going away mid-audit fails the query instead
       await client.connect();

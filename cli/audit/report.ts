@@ -46,6 +46,7 @@ export function findingLines(f: Findings): string[] {
     ...f.sessionsWithoutAccess.map((s) => `open ${sessionText(s)}, who has no access now (end it with --terminate)`),
     ...f.unknownLogins.map((r) => `LOGIN role nobody declared: ${shown(r)} (not the master, a provider login, users.ts, services.ts or RDS's own; drop it, or declare it)`),
     ...f.departedDefiners.map((d) => `${d.kind} ${shown(d.object)} runs as ${shown(d.definer)}, who left (adopt it: re-own or re-define it, or drop it; see docs/getting-access.md)`),
+    ...f.tierDefiners.map((d) => `${d.kind} ${shown(d.object)} runs as ${shown(d.definer)} for lower tiers too (lends that tier's rights, and outlives whoever made it: re-define it to run as the invoker, or drop it)`),
   ];
 }
 

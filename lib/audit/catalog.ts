@@ -34,21 +34,24 @@ function tierMembers(rows: readonly Row[]): Record<string, string[]> {
 export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
   const [roles, members, sessions, definers] = await Promise.all([
     sql.query(`SELECT rolname, rolcanlogin, rolsuper,
-        rolname <> ALL ($2::text[]) AND (EXISTS (SELECT 1 FROM unnest(rolconfig) c WHERE c = ANY ($1::text[]))
+        rolname <> ALL ($2::text[]) AND (EXISTS (SELECT 1 FROM pg_catalog.unnest(rolconfig) c WHERE c = ANY ($1::text[]))
           OR rolvaliduntil = $3::timestamptz) AS marked
       FROM pg_catalog.pg_roles`, [TIER_ROLES.map((r) => `role=${r}`), [...TIER_ROLES, DEPARTED_ROLE], PASSWORD_NEVER_VALID]),
     sql.query(`SELECT g.rolname AS role, m.rolname AS member
       FROM pg_catalog.pg_auth_members a
       JOIN pg_catalog.pg_roles g ON g.oid = a.roleid JOIN pg_catalog.pg_roles m ON m.oid = a.member
       WHERE g.rolname = ANY ($1::text[])`, [['rds_iam', ...TIER_ROLES]]),
-    sql.query(`SELECT pid, usename, client_addr::text AS client, to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS since
+    sql.query(`SELECT pid, usename, client_addr::text AS client, pg_catalog.to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS since
       FROM pg_catalog.pg_stat_activity
       -- Without pg_read_all_stats (RDS's master has it through rds_superuser) backend_type reads as NULL.
       WHERE (backend_type = 'client backend' OR backend_type IS NULL) AND pid <> pg_backend_pid() AND usename IS NOT NULL`),
     sql.query(`SELECT n.nspname || '.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' AS object, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
-        pg_catalog.pg_get_userbyid(p.proowner) AS definer
+        pg_catalog.pg_get_userbyid(p.proowner) AS definer,
+        -- A tier that does not hold the owner's rights may run it (PUBLIC's EXECUTE counts).
+        EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = ANY ($1::text[]) AND r.oid <> p.proowner
+          AND NOT pg_catalog.pg_has_role(r.oid, p.proowner, 'USAGE') AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')) AS lower_tiers_run
       FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-      WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
+      WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`, [TIER_ROLES]),
   ]);
   return {
     iamUsers: strings(members.filter((m) => m.role === 'rds_iam'), 'member'),
@@ -65,7 +68,9 @@ export async function postgresCatalog(sql: Sql): Promise<CatalogSnapshot> {
   };
 }
 
-const definerObject = (r: Row): DefinerObject => ({ object: String(r.object), kind: String(r.kind), definer: String(r.definer) });
+const definerObject = (r: Row): DefinerObject => ({
+  object: String(r.object), kind: String(r.kind), definer: String(r.definer), ...(r.lower_tiers_run === true || r.lower_tiers_run === 1 ? { lowerTiersRun: true } : {}),
+});
 
 /** A MySQL DEFINER (`user@host`) as its user name: the user part, up to the last `@`. */
 function definerUser(definer: string): string {
@@ -88,10 +93,11 @@ export async function mysqlCatalog(sql: Sql): Promise<CatalogSnapshot> {
       : 'SELECT FROM_USER AS role, TO_USER AS member FROM mysql.role_edges WHERE FROM_USER IN (?)', [TIER_ROLES]),
     sql.query(`SELECT ID AS id, USER AS user, HOST AS client FROM information_schema.PROCESSLIST
       WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', 'rdsadmin', 'unauthenticated user')`),
-    sql.query(`SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS object, 'view' AS kind, DEFINER AS definer FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN ${SYSTEM}
-      UNION ALL SELECT CONCAT(ROUTINE_SCHEMA, '.', ROUTINE_NAME), LOWER(ROUTINE_TYPE), DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ${SYSTEM}
-      UNION ALL SELECT CONCAT(TRIGGER_SCHEMA, '.', TRIGGER_NAME), 'trigger', DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ${SYSTEM}
-      UNION ALL SELECT CONCAT(EVENT_SCHEMA, '.', EVENT_NAME), 'event', DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA NOT IN ${SYSTEM}`),
+    // lower_tiers_run: it runs as its definer for whoever sets it off (a view or routine SQL SECURITY DEFINER, any trigger or event).
+    sql.query(`SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS object, 'view' AS kind, DEFINER AS definer, SECURITY_TYPE = 'DEFINER' AS lower_tiers_run FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(ROUTINE_SCHEMA, '.', ROUTINE_NAME), LOWER(ROUTINE_TYPE), DEFINER, SECURITY_TYPE = 'DEFINER' FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(TRIGGER_SCHEMA, '.', TRIGGER_NAME), 'trigger', DEFINER, 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ${SYSTEM}
+      UNION ALL SELECT CONCAT(EVENT_SCHEMA, '.', EVENT_NAME), 'event', DEFINER, 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA NOT IN ${SYSTEM}`),
   ]);
   const accounts = strings(users, 'user');
   return {

@@ -23,6 +23,13 @@ export interface DefinerObject {
   readonly kind: string;
   /** Whom it runs as: the owner (PostgreSQL) or the DEFINER's user name (MySQL). */
   readonly definer: string;
+  /**
+   * Whether someone with less than its definer's rights can set it off: PostgreSQL, a tier below
+   * the owner may EXECUTE it; MySQL, it runs as its definer (views and routines `SQL SECURITY
+   * DEFINER`, every trigger and event).
+   * @default false
+   */
+  readonly lowerTiersRun?: boolean;
 }
 
 /** What one server's catalog says about its users, read by `lib/audit/catalog.ts`. */
@@ -93,11 +100,20 @@ export interface Findings {
    * whose DEFINER no longer exists. Adopt (re-own or re-define) or drop each.
    */
   readonly departedDefiners: readonly DefinerObject[];
+  /**
+   * Objects that run as iam_write or iam_admin and that a lower tier can set off: an admin's
+   * delegation of their tier's rights (a definer view over a function that deletes, say), which
+   * outlives them since it belongs to the tier. Review each: re-define it to run as the invoker, or drop it.
+   */
+  readonly tierDefiners: readonly DefinerObject[];
 }
 
 export const FINDING_KINDS: readonly (keyof Findings)[] = [
-  'undeclared', 'missing', 'wrongTier', 'unmanagedTierMembers', 'leftBehind', 'sessionsWithoutAccess', 'unknownLogins', 'departedDefiners',
+  'undeclared', 'missing', 'wrongTier', 'unmanagedTierMembers', 'leftBehind', 'sessionsWithoutAccess', 'unknownLogins', 'departedDefiners', 'tierDefiners',
 ];
+
+/** Tiers whose rights a definer object can lend to a lower tier. */
+const LENDING_TIERS: ReadonlySet<string> = new Set(['write', 'admin'].map((t) => tierRoleName(t as Tier)));
 
 /** Compares a server's catalog with what users.ts declares for it. */
 export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess): Findings {
@@ -150,6 +166,8 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
     unknownLogins,
     // A definer that is gone (MySQL) or departed (PostgreSQL: its owner role stays).
     departedDefiners: catalog.definers.filter((d) => departed.has(d.definer) || !existing.has(d.definer))
+      .sort((a, b) => byCodeUnit(a.object, b.object) || byCodeUnit(a.kind, b.kind)),
+    tierDefiners: catalog.definers.filter((d) => LENDING_TIERS.has(d.definer) && d.lowerTiersRun === true)
       .sort((a, b) => byCodeUnit(a.object, b.object) || byCodeUnit(a.kind, b.kind)),
   };
 }

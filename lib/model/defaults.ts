@@ -17,6 +17,14 @@ export const DATABASE_DEFAULTS = {
  */
 export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
 
+/**
+ * PostgreSQL session options for every privileged connection (the audit's; the provider's through
+ * PGOPTIONS): only the catalog and then temporary objects are searched, so no function or operator
+ * a tier creates in a schema it may write (public, say) can stand in for a built-in the master calls
+ * by name. Qualifying calls is not enough: an exact argument match wins from any schema on the path.
+ */
+export const PRIVILEGED_PG_OPTIONS = '-c search_path=pg_catalog,pg_temp';
+
 export const ENGINE_PORTS = { postgres: 5432, mysql: 3306 } as const;
 
 /** Certificate authorities RDS offers today; `rds-ca-2019` expired in 2024. */

@@ -3,6 +3,7 @@
  * providers however this machine is set up to (the registry, or a mirror that
  * `TF_CLI_CONFIG_FILE` names), then `plan` / `apply` in the stack's folder.
  */
+import { PRIVILEGED_PG_OPTIONS } from '../../lib/model/defaults';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,7 +41,8 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
 export function terraform(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const child = spawn(bin, [...args], { cwd, env: { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // PGOPTIONS: the PostgreSQL provider's sessions search only the catalog, as every deploy's should (PRIVILEGED_PG_OPTIONS).
+    const child = spawn(bin, [...args], { cwd, env: { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', PGOPTIONS: PRIVILEGED_PG_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,6 +1,6 @@
 import { auditJson, auditText, DatabaseAudit, exitCode } from '../../../cli/audit/report';
 
-const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [], tierDefiners: [] };
 const clean: DatabaseAudit = { status: 'clean', family: 'postgres', server: 'db:5432 as dbmaster', findings: NONE, actions: [] };
 const drift: DatabaseAudit = {
   status: 'drift',
@@ -9,6 +9,7 @@ const drift: DatabaseAudit = {
   findings: {
     ...NONE, undeclared: ['mal\u001b[2Jlory'], sessionsWithoutAccess: [{ id: 9, user: 'erin', client: '10.0.0.5:5123' }],
     unknownLogins: ['eve'], departedDefiners: [{ object: 'billing.totals', kind: 'view', definer: 'dev' }],
+    tierDefiners: [{ object: 'billing.purge_view', kind: 'view', definer: 'iam_admin', lowerTiersRun: true }],
   },
   actions: [
     { action: 'failed', what: 'drop role dev', error: 'role "dev" cannot be dropped\nDETAIL: 1 object in database other' },
@@ -32,6 +33,7 @@ describe('audit report', () => {
       '  open session 9 of erin from 10.0.0.5:5123, who has no access now (end it with --terminate)',
       "  LOGIN role nobody declared: eve (not the master, a provider login, users.ts, services.ts or RDS's own; drop it, or declare it)",
       '  view billing.totals runs as dev, who left (adopt it: re-own or re-define it, or drop it; see docs/getting-access.md)',
+      "  view billing.purge_view runs as iam_admin for lower tiers too (lends that tier's rights, and outlives whoever made it: re-define it to run as the invoker, or drop it)",
       'orders (postgres, db:5432 as dbmaster): as users.ts says',
       'sandbox: cannot connect: connect ECONNREFUSED',
       '',

@@ -17,7 +17,7 @@ const clean: CatalogSnapshot = {
   definers: [{ object: 'public.report()', kind: 'function', definer: 'alice' }],
   sessions: [{ id: 7, user: 'alice' }, { id: 8, user: 'dbmaster' }, { id: 9, user: 'app' }],
 };
-const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
+const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [], tierDefiners: [] };
 
 describe('auditFindings', () => {
   test('a server as users.ts says has no findings: the project’s logins, expired people’s locked roles and other users’ sessions are not drift', () => {
@@ -78,6 +78,21 @@ describe('offboarding findings (issue 31)', () => {
       ],
     }, declared);
     expect(found.departedDefiners.map((d) => `${d.object} ${d.definer}`)).toEqual(['billing.v gone', 'public.kept() iam_departed', 'public.old() erin', 'public.peek() mia']);
+  });
+
+  test('objects that run as iam_write or iam_admin for a lower tier are findings: a leaver\'s delegation outlives them', () => {
+    const found = auditFindings({
+      ...clean,
+      definers: [
+        ...clean.definers,
+        { object: 'billing.mia_view', kind: 'view', definer: 'iam_admin', lowerTiersRun: true },
+        { object: 'billing.totals', kind: 'view', definer: 'iam_read', lowerTiersRun: true },
+        { object: 'public.admin_only()', kind: 'function', definer: 'iam_admin' },
+        { object: 'public.refresh()', kind: 'function', definer: 'iam_write', lowerTiersRun: true },
+      ],
+    }, declared);
+    expect(found.tierDefiners.map((d) => `${d.object} ${d.definer}`)).toEqual(['billing.mia_view iam_admin', 'public.refresh() iam_write']);
+    expect(hasDrift(found)).toBe(true);
   });
 });
 

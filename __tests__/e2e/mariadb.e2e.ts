@@ -170,6 +170,19 @@ describe('npm run audit on the real server', () => {
   });
 });
 
+describe('what runs as a tier for a lower tier is reported (an admin lending the tier\'s rights outlives them)', () => {
+  test('a DEFINER = CURRENT_ROLE function that deletes, behind a definer view the read tier may select: both reported', async () => {
+    await admin('CREATE TABLE billing.ledger (id int PRIMARY KEY)', 'INSERT INTO billing.ledger VALUES (99)');
+    for (const sql of [
+      'CREATE DEFINER = CURRENT_ROLE FUNCTION billing.purge() RETURNS int MODIFIES SQL DATA BEGIN DELETE FROM billing.ledger WHERE id = 99; RETURN 1; END',
+      'CREATE DEFINER = CURRENT_ROLE SQL SECURITY DEFINER VIEW billing.purge_view AS SELECT billing.purge() AS x',
+    ]) expect(await as('admin', sql)).not.toEqual(expect.any(String));
+    const found = ws.audit('billing').report.databases.billing.findings.tierDefiners.map((d: { object: string; definer: string }) => `${d.object} ${d.definer}`);
+    expect(found).toEqual(['billing.purge iam_admin', 'billing.purge_view iam_admin']);
+    await admin('DROP VIEW billing.purge_view', 'DROP FUNCTION billing.purge', 'DROP TABLE billing.ledger');
+  });
+});
+
 describe('an underscore in a database name is not a wildcard', () => {
   test('a tier on billing_eu reads billing_eu and nothing in billingxeu', async () => {
     await admin('CREATE DATABASE billingxeu', 'CREATE TABLE billingxeu.secrets (id int)', 'INSERT INTO billingxeu.secrets VALUES (1)');

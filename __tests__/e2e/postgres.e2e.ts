@@ -160,7 +160,7 @@ describe('the example app on fresh PostgreSQL servers', () => {
 
 describe('npm run audit, offboarding and expiry on the real server', () => {
   const findings = (report: AuditReport) => report.databases.orders.findings;
-  const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [] };
+  const NONE = { undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [], tierDefiners: [] };
 
   test('reports the role the removal left, and --drop-departed drops it', async () => {
     const before = ws.audit('orders');
@@ -358,6 +358,77 @@ describe('offboarding leaves no door open and nothing that runs with more than t
       await admin('DROP ROLE eve');
     }
     expect(orders_(ws.audit('orders').report).findings.unknownLogins).toEqual([]);
+  });
+});
+
+describe('nothing a tier plants in public answers for a built-in the master calls by name', () => {
+  // The master's search_path is "$user", public; an admin may CREATE in public. An exact argument
+  // match wins from any schema on the path, so public.unnest(text[]) would beat pg_catalog.unnest(anyarray).
+  const max = { username: 'max.shadow', displayName: 'Max Shadow', access: { orders: 'admin' } };
+  const DOOR = 'door-password-shadow';
+  const users = () => [
+    ...current.filter((u) => u.username !== 'bob.kowalski').map((u) => (u.username === 'alice.ng' ? { ...u, access: { ...u.access, orders: 'write' } } : u)),
+    { username: 'zoe.new', displayName: 'Zoe New', access: { orders: 'read' } },
+  ];
+  const masterRuns = async () => admin('SELECT who, via FROM public.attack_log ORDER BY via');
+
+  beforeAll(async () => {
+    ws.writeUsers([...users(), max]);
+    ws.synth();
+    await applied('orders');
+    await admin('CREATE TABLE public.attack_log (who text, via text)', 'GRANT INSERT ON public.attack_log TO PUBLIC');
+  });
+
+  afterAll(async () => {
+    await admin('DROP FUNCTION IF EXISTS public.unnest(text[])', 'DROP FUNCTION IF EXISTS public.array_remove(text[], text)',
+      'DROP FUNCTION IF EXISTS public.lend()', 'DROP TABLE IF EXISTS public.attack_log', 'DROP ROLE IF EXISTS "max.door"');
+  });
+
+  test('as himself, an admin plants public.unnest(text[]) that opens a password door when the master runs it; the hourly audit never runs it as the master', async () => {
+    expect(await as('max.shadow', `SET ROLE NONE;
+      CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE plpgsql AS $f$
+      BEGIN
+        IF (SELECT rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+          INSERT INTO public.attack_log VALUES (current_user, 'unnest');
+          EXECUTE 'CREATE ROLE "max.door" LOGIN PASSWORD ''${DOOR}''';
+        END IF;
+        RETURN QUERY SELECT pg_catalog.unnest(a);
+      END $f$`)).toEqual([]);
+    const audit = ws.audit('orders', '--terminate', '--drop-departed');
+    expect(audit.report.databases.orders.status).not.toBe('unreachable');
+    expect(await masterRuns()).toEqual([]);
+    expect(await admin(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'max.door'`)).toEqual([{ n: 0 }]);
+    await admin('DROP FUNCTION public.unnest(text[])');
+  });
+
+  test('one the admin tier makes (no EXECUTE for the master) cannot make the audit fail for the whole database', async () => {
+    expect(await as('max.shadow', 'CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE sql AS $f$ SELECT pg_catalog.unnest(a) $f$')).toEqual([]);
+    expect(ws.audit('orders').report.databases.orders.status).not.toBe('unreachable');
+    await admin('DROP FUNCTION public.unnest(text[])');
+  });
+
+  test('the provider, under the PGOPTIONS every deploy sets, never runs a planted array_remove (it reads grants with array_remove(array_agg(…), NULL)) nor fails on one', async () => {
+    expect(await as('max.shadow', `SET ROLE NONE;
+      CREATE FUNCTION public.array_remove(a text[], e text) RETURNS text[] LANGUAGE plpgsql AS $f$
+      BEGIN
+        IF (SELECT rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+          RAISE EXCEPTION 'running as %', current_user;
+        END IF;
+        RETURN pg_catalog.array_remove(a, e);
+      END $f$`)).toEqual([]);
+    const run = await ws.stack('orders').planExitCode();
+    expect(`${run.stderr}${run.stdout}`).not.toMatch(/running as dbmaster|permission denied for function array_remove/);
+    expect(run.status).not.toBe(1); // -detailed-exitcode: 1 is an error; 0 or 2 a plan
+    await admin('DROP FUNCTION public.array_remove(text[], text)');
+  });
+
+  test('a SECURITY DEFINER function of the admin tier that the read tier may run is reported: it lends admin rights and outlives whoever made it', async () => {
+    expect(await as('max.shadow', 'CREATE FUNCTION public.lend() RETURNS int LANGUAGE sql SECURITY DEFINER AS $f$ SELECT 1 $f$; GRANT EXECUTE ON FUNCTION public.lend() TO iam_read')).toEqual([]);
+    expect(ws.audit('orders').report.databases.orders.findings.tierDefiners).toEqual([{ object: 'public.lend()', kind: 'function', definer: 'iam_admin', lowerTiersRun: true }]);
+    await admin('DROP FUNCTION public.lend()');
+    ws.writeUsers(users());
+    ws.synth();
+    await applied('orders');
   });
 });
 

@@ -166,6 +166,7 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
     unknownLogins,
     // A definer that is gone (MySQL) or departed (PostgreSQL: its owner role stays).
     departedDefiners: catalog.definers.filter((d) => departed.has(d.definer) || !existing.has(d.definer))
+      .map(({ lowerTiersRun: _lower, ...d }) => d)
       .sort((a, b) => byCodeUnit(a.object, b.object) || byCodeUnit(a.kind, b.kind)),
     tierDefiners: catalog.definers.filter((d) => LENDING_TIERS.has(d.definer) && d.lowerTiersRun === true)
       .sort((a, b) => byCodeUnit(a.object, b.object) || byCodeUnit(a.kind, b.kind)),

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PRIVILEGED_PG_OPTIONS } from '../../lib/model/defaults';
 
 /**
  * The example workflows. The access review's step that collects acknowledgements from approving
@@ -138,5 +139,11 @@ describe('the example workflows', () => {
     const uses = [...read(file).matchAll(/uses: (\S+)/g)].map((m) => m[1]);
     expect(uses.length).toBeGreaterThan(0);
     for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  });
+
+  test('every deploy gives the PostgreSQL provider the session options of a privileged connection', () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['deploy', 'diff']) expect(scripts[name]).toMatch(new RegExp(`^PGOPTIONS='${PRIVILEGED_PG_OPTIONS}' cdktf `));
+    expect(read('scheduled-deploy.yml')).toContain(`      PGOPTIONS: "${PRIVILEGED_PG_OPTIONS}"\n`);
   });
 });

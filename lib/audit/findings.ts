@@ -97,7 +97,8 @@ export interface Findings {
   /**
    * Objects that run as a leaver: PostgreSQL SECURITY DEFINER functions owned by a role a
    * removal left, an expired person or iam_departed; MySQL views, routines, triggers and events
-   * whose DEFINER no longer exists. Adopt (re-own or re-define) or drop each.
+   * whose DEFINER no longer exists; on both, those of an IAM user users.ts no longer names (on
+   * MySQL 8.0.22+ they make its DROP USER fail). Adopt (re-own or re-define) or drop each.
    */
   readonly departedDefiners: readonly DefinerObject[];
   /**
@@ -153,9 +154,12 @@ export function auditFindings(catalog: CatalogSnapshot, declared: DeclaredAccess
     .sort(byCodeUnit);
   const unknown = new Set(unknownLogins);
   const ours = (user: string) => iam.has(user) || marked.has(user) || declared.expired.has(user) || !existing.has(user) || unknown.has(user);
-  const departed = new Set([...leftBehind, ...declared.expired, DEPARTED_ROLE]);
+  // An IAM user users.ts no longer names counts as departed too: on MySQL 8.0.22+ its removal
+  // fails while it is a DEFINER, so it stays, and what it defined is what blocks the drop.
+  const undeclared = catalog.iamUsers.filter((u) => !declared.active.has(u) && !declared.projectLogins.has(u));
+  const departed = new Set([...leftBehind, ...declared.expired, ...undeclared, DEPARTED_ROLE]);
   return {
-    undeclared: catalog.iamUsers.filter((u) => !declared.active.has(u) && !declared.projectLogins.has(u)).sort(byCodeUnit),
+    undeclared: [...undeclared].sort(byCodeUnit),
     missing: missing.sort((a, b) => byCodeUnit(a.user, b.user)),
     wrongTier: wrongTier.sort((a, b) => byCodeUnit(a.user, b.user)),
     unmanagedTierMembers: unmanagedTierMembers.sort((a, b) => byCodeUnit(a.tier, b.tier) || byCodeUnit(a.member, b.member)),

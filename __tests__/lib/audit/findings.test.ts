@@ -80,6 +80,16 @@ describe('offboarding findings (issue 31)', () => {
     expect(found.departedDefiners.map((d) => `${d.object} ${d.definer}`)).toEqual(['billing.v gone', 'public.kept() iam_departed', 'public.old() erin', 'public.peek() mia']);
   });
 
+  test('definer objects of an IAM user users.ts no longer names are findings: on MySQL 8 they make its removal fail', () => {
+    const found = auditFindings({
+      ...clean,
+      iamUsers: [...clean.iamUsers, 'olga'], canLogin: [...clean.canLogin, 'olga'], existing: [...clean.existing, 'olga'],
+      definers: [...clean.definers, { object: 'billing.olga_totals', kind: 'view', definer: 'olga' }],
+    }, declared);
+    expect(found.undeclared).toEqual(['olga']);
+    expect(found.departedDefiners).toEqual([{ object: 'billing.olga_totals', kind: 'view', definer: 'olga' }]);
+  });
+
   test('objects that run as iam_write or iam_admin for a lower tier are findings: a leaver\'s delegation outlives them', () => {
     const found = auditFindings({
       ...clean,

@@ -7,7 +7,6 @@ import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 import { sandboxDir } from '../../tools/sandbox/private-dir';
 import { SANDBOX_FILES } from '../../tools/sandbox/sandbox';
 import { UnprivilegedAccount, unprivilegedAccount } from '../../tools/sandbox/unprivileged';
-import { projectCopy } from '../../tools/shared/project-copy';
 import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
 import { mysqlAdmin, pgAdmin } from '../fixtures/engines';
 
@@ -59,8 +58,7 @@ const profile = (name: string) => ({ AWS_PROFILE: `sandbox-${name}` });
 describe('npm run doctor in the sandbox: every broken link named with its fix, a working login exits 0', () => {
   beforeAll(() => {
     account = unprivilegedAccount(work);
-    checkout = projectCopy('doctor-checkout-', account.home);
-    account.own(account.home);
+    checkout = account.checkout('doctor-checkout-');
     const started = sandbox();
     if (started.status !== 0) throw new Error(`the sandbox did not start:\n${started.out}`);
     const envFile = /source (\S+)/.exec(started.out)?.[1];

@@ -2,7 +2,6 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { projectCopy } from '../../tools/shared/project-copy';
 import { processAlive, SANDBOX_FILES, SandboxIdentity, SandboxState } from '../../tools/sandbox/sandbox';
 import { sandboxDir } from '../../tools/sandbox/private-dir';
 import { CHECKER_FILES } from '../../tools/sandbox/checker-daemon';
@@ -62,8 +61,7 @@ describe('the sandbox: run by an ordinary user, real-length tokens checked as RD
   beforeAll(async () => {
     // In the harness's work folder (removed at its end), which the account can traverse: the tests' own temporary folder is root's alone.
     account = unprivilegedAccount(path.dirname(process.env[CONTEXT_ENV] as string));
-    source = projectCopy('checkout-', account.home);
-    account.own(account.home);
+    source = account.checkout('checkout-');
     dir = sandboxDir(account.env, source);
     // The old location: <tmp>/rds-iam-sandbox-<hash of the checkout>, which anyone could create first.
     const old = path.join(account.env.TMPDIR as string, `rds-iam-sandbox-${createHash('sha256').update(source).digest('hex').slice(0, 8)}`);

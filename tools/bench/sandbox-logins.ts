@@ -40,8 +40,10 @@ async function timedMs(work: () => Promise<{ value: string } | { refused: string
 function asOrdinaryUser(): void {
   const account = unprivilegedAccount();
   try {
-    const [command, args] = account.command(process.execPath, [...COMMAND_RUNNER, __filename]);
-    const run = spawnSync(command, args, { cwd: ROOT, env: account.env, stdio: 'inherit' });
+    // A copy it can run: this checkout may sit where the account cannot reach (under /root, say).
+    const checkout = account.checkout('bench-');
+    const [command, args] = account.command(process.execPath, [...COMMAND_RUNNER, path.join(checkout, path.relative(ROOT, __filename))]);
+    const run = spawnSync(command, args, { cwd: checkout, env: account.env, stdio: 'inherit' });
     if (run.status !== 0) throw new Error(`the sandbox logins as ${account.user} failed (${run.status ?? run.signal})`);
   } finally {
     account.remove();

@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROJECT_MODULES, projectCopy } from '../shared/project-copy';
 
 const ACCOUNT = 'nobody';
 
@@ -23,8 +24,33 @@ export interface UnprivilegedAccount {
   command(command: string, args: readonly string[]): [string, string[]];
   /** Gives `file` (recursively) to the account. */
   own(file: string): void;
-  /** Removes its home and everything in it. */
+  /** A copy of this project in its home that it can run: node_modules it can reach (see readableModules). */
+  checkout(prefix: string): string;
+  /** Removes its home and everything in it, and any copy of node_modules made for it. */
   remove(): void;
+}
+
+/** Whether every folder above `file` lets others through (x for others): a checkout under /root does not. */
+function traversableByOthers(file: string): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * node_modules the account can read: this checkout's where others may reach it, else a copy of
+ * hard links beside `home` (one filesystem: instant, no bytes copied; the files are readable by
+ * all as npm installs them), outside `home` so that giving `home` to the account never changes
+ * the owner of the checkout's own files.
+ */
+function readableModules(parent: string, made: string[]): string {
+  if (process.getuid?.() !== 0 || traversableByOthers(PROJECT_MODULES)) return PROJECT_MODULES;
+  const copy = fs.mkdtempSync(path.join(parent, 'node_modules-'));
+  fs.chmodSync(copy, 0o755);
+  execFileSync('cp', ['-al', `${PROJECT_MODULES}/.`, copy]);
+  made.push(copy);
+  return copy;
 }
 
 /**
@@ -65,9 +91,19 @@ export function unprivilegedAccount(parent: string = os.tmpdir()): UnprivilegedA
   };
   own(home);
   fs.chmodSync(home, 0o700);
+  const made: string[] = [];
+  let modules: string | undefined;
   return {
     user, uid, home, env, own,
     command: (command, args) => (root ? ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', command, ...args]] : [command, [...args]]),
-    remove: () => fs.rmSync(home, { recursive: true, force: true }),
+    checkout: (prefix) => {
+      modules ??= readableModules(parent, made);
+      const dir = projectCopy(prefix, home, modules);
+      own(dir);
+      return dir;
+    },
+    remove: () => {
+      for (const dir of [home, ...made]) fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -46,10 +46,12 @@ function traversableByOthers(file: string): boolean {
  */
 function readableModules(parent: string, made: string[]): string {
   if (process.getuid?.() !== 0 || traversableByOthers(PROJECT_MODULES)) return PROJECT_MODULES;
-  const copy = fs.mkdtempSync(path.join(parent, 'node_modules-'));
-  fs.chmodSync(copy, 0o755);
-  execFileSync('cp', ['-al', `${PROJECT_MODULES}/.`, copy]);
-  made.push(copy);
+  // Named node_modules: Node finds a package's dependencies in folders of that name above it.
+  const holder = fs.mkdtempSync(path.join(parent, 'modules-'));
+  fs.chmodSync(holder, 0o755);
+  const copy = path.join(holder, 'node_modules');
+  execFileSync('cp', ['-al', PROJECT_MODULES, copy]);
+  made.push(holder);
   return copy;
 }
 

@@ -45,15 +45,19 @@ interface Finding { check_id: string; check_name: string; resource: string; file
 
 function main(): number {
   const checkov = ensureCheckov();
-  const scanDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+  const scanDir = path.join(work, 'stacks');
+  const checkovTmp = path.join(work, 'tmp');
+  fs.mkdirSync(checkovTmp);
   writeForScan(scanDir);
 
   const result = spawnSync(checkov, ['-d', scanDir, '--framework', 'terraform_json', '-o', 'json', '--skip-download', '--compact'], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
+    // Its own temporary folder: checkov's parser leaves a grammar cache file in the shared one.
+    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', TMPDIR: checkovTmp },
   });
-  fs.rmSync(scanDir, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
   if (!result.stdout.trim().startsWith('{') && !result.stdout.trim().startsWith('[')) {
     process.stderr.write(`checkov did not produce a report (exit ${result.status}):\n${result.stderr}\n${result.stdout}\n`);
     return 2;

@@ -104,24 +104,29 @@ async function main(): Promise<number> {
   process.stdout.write(`terraform validate with hashicorp/aws ${awsVersion} from ${MIRROR} (the bindings target 6.x)\n`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-validate-'));
-  const cliConfig = path.join(work, 'cli.tfrc');
-  fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(MIRROR)}\n  }\n}\n`);
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-  const stacks = synthFleets();
-  for (const { name, json } of stacks) {
-    fs.mkdirSync(path.join(work, name));
-    fs.writeFileSync(path.join(work, name, 'main.tf.json'), JSON.stringify(awsSide(json, awsVersion), null, 1));
-  }
-  // A few stacks at a time: each terraform run mostly waits on loading the provider schema.
+  // Declared out here: read after the folder is gone. Removed whatever fails (a synth error, say).
   const results = new Map<string, string | undefined>();
-  const queue = stacks.map((s) => s.name);
-  const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      results.set(name, await validateDir(path.join(work, name), env));
+  let stacks: ReturnType<typeof synthFleets> = [];
+  try {
+    const cliConfig = path.join(work, 'cli.tfrc');
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(MIRROR)}\n  }\n}\n`);
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    stacks = synthFleets();
+    for (const { name, json } of stacks) {
+      fs.mkdirSync(path.join(work, name));
+      fs.writeFileSync(path.join(work, name, 'main.tf.json'), JSON.stringify(awsSide(json, awsVersion), null, 1));
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(2, os.cpus().length) }, worker));
-  fs.rmSync(work, { recursive: true, force: true });
+    // A few stacks at a time: each terraform run mostly waits on loading the provider schema.
+    const queue = stacks.map((s) => s.name);
+    const worker = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        results.set(name, await validateDir(path.join(work, name), env));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(2, os.cpus().length) }, worker));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 
   let failed = 0;
   for (const { name } of stacks) {

@@ -8,7 +8,12 @@
  * syntax, and synth loads cdktf and the providers, a few hundred files and megabytes, which
  * made the example app slower that way than the loader's start costs.
  */
-export const COMMAND_RUNNER: readonly string[] = ['--require', 'tsx/cjs'];
+import * as path from 'path';
 
-/** cdktf.json's `app` (`node --import tsx main.ts`), and anything else that synthesizes in its own process. */
-export const APP_RUNNER: readonly string[] = ['--import', 'tsx'];
+/** Loaded first everywhere: tsx's compile cache only in a folder no one else may write (see the file). */
+const TSX_CACHE_GUARD = ['--require', path.join(__dirname, 'tsx-cache.cjs')];
+
+export const COMMAND_RUNNER: readonly string[] = [...TSX_CACHE_GUARD, '--require', 'tsx/cjs'];
+
+/** cdktf.json's `app` (`node --require ./tools/shared/tsx-cache.cjs --import tsx main.ts`), and anything else that synthesizes in its own process. */
+export const APP_RUNNER: readonly string[] = [...TSX_CACHE_GUARD, '--import', 'tsx'];

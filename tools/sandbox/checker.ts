@@ -138,8 +138,13 @@ export async function checkLogin(login: Login, state: CheckerState, now: Date): 
 
 /** The one log line a verdict gets: what was tried, and for a refusal which check failed. Names are JSON-quoted: they come from clients. */
 export function verdictLine(login: Login, verdict: Verdict, now: Date): string {
-  const who = `database=${login.database} user=${JSON.stringify(login.user)}`;
+  const who = `database=${cut(login.database)} user=${cut(JSON.stringify(login.user))}`;
   if (verdict.accepted) return `${now.toISOString()} accepted ${who} principal=${JSON.stringify(verdict.principal)}`;
-  const principal = verdict.principal ? ` principal=${JSON.stringify(verdict.principal)}` : '';
-  return `${now.toISOString()} refused ${who}${principal} check=${verdict.check}: ${verdict.detail}`;
+  const principal = verdict.principal ? ` principal=${cut(JSON.stringify(verdict.principal))}` : '';
+  return `${now.toISOString()} refused ${who}${principal} check=${verdict.check}: ${cut(verdict.detail, LOG_DETAIL_LIMIT)}`;
 }
+
+/** Characters of a logged name, and of a refusal's detail: anyone who can reach the ports can make a login, and a log line must not grow with what they send. */
+const LOG_NAME_LIMIT = 200;
+const LOG_DETAIL_LIMIT = 1000;
+const cut = (text: string, limit = LOG_NAME_LIMIT) => (text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`);

@@ -207,6 +207,7 @@ export function bindPrefix(database: string, transport: 'tls' | 'tcp'): string {
 
 /** The database, transport and user a bind's DN names, or undefined when it was not built by `bindPrefix`. */
 export function parseBindName(name: string): { database: string; transport: 'tls' | 'tcp'; user: string } | undefined {
-  const m = /^database=([A-Za-z0-9_-]+),transport=(tls|tcp),user=([\s\S]*)$/.exec(name);
+  // Bounded: no engine has longer names (PostgreSQL 63 bytes, MySQL 32), and the log must not grow with what a caller sends.
+  const m = /^database=([A-Za-z0-9_-]{1,64}),transport=(tls|tcp),user=([\s\S]{0,128})$/.exec(name);
   return m ? { database: m[1], transport: m[2] as 'tls' | 'tcp', user: m[3] } : undefined;
 }

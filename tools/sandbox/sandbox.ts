@@ -48,7 +48,7 @@ export interface SandboxState {
   readonly servers: Readonly<Record<string, ServerInfo>>;
   readonly databases: Readonly<Record<string, SandboxDatabase>>;
   /** What `stop` ends, with the signal that ends each. */
-  readonly processes: readonly { readonly what: string; readonly pid: number; readonly signal: NodeJS.Signals }[];
+  readonly processes: readonly SandboxProcess[];
   readonly ports: CheckerPorts;
 }
 
@@ -100,8 +100,34 @@ function readState(dir: string): SandboxState | undefined {
   return text === undefined ? undefined : (JSON.parse(text) as SandboxState);
 }
 
-/** Whether the process runs: a zombie (exited, not yet reaped by its parent) does not. */
-export function processAlive(pid: number): boolean {
+/** A process the sandbox started, and how to tell it from a later one that took its pid. */
+export interface SandboxProcess {
+  readonly what: string;
+  readonly pid: number;
+  readonly signal: NodeJS.Signals;
+  /** When it started (Linux: /proc/<pid>/stat field 22, clock ticks since boot). @default - not recorded */
+  readonly started?: string;
+}
+
+/** When `pid` started (field 22 of /proc/<pid>/stat), or undefined where that cannot be read. */
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    // The fields after the parenthesised command name, which may itself hold spaces and parentheses.
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process the sandbox started, as it records it. */
+const started = (what: string, pid: number, signal: NodeJS.Signals): SandboxProcess => ({ what, pid, signal, ...(startTimeOf(pid) !== undefined ? { started: startTimeOf(pid) } : {}) });
+
+/**
+ * Whether the process runs: a zombie (exited, not yet reaped by its parent) does not, nor one
+ * that took the pid later (a reboot, a recycled pid: its start time differs from the recorded one).
+ */
+export function processAlive(pid: number, startedAt?: string): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -109,16 +135,17 @@ export function processAlive(pid: number): boolean {
   }
   try {
     // Linux: the state follows the parenthesised command name.
-    return !/\)\s+Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    if (/\)\s+Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
   } catch {
     return true;
   }
+  return startedAt === undefined || startTimeOf(pid) === startedAt;
 }
 
 /** The running sandbox in `dir`, or undefined when there is none (or a part of it has died). */
 export function runningSandbox(dir: string): SandboxState | undefined {
   const state = readState(dir);
-  return state && state.processes.every((p) => processAlive(p.pid)) ? state : undefined;
+  return state && state.processes.every((p) => processAlive(p.pid, p.started)) ? state : undefined;
 }
 
 /** Writes a file the daemon or a client may be reading: never half-written. */
@@ -149,7 +176,7 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
     return ready;
   }
   const { terraform, pluginCache } = ready;
-  const processes: { what: string; pid: number; signal: NodeJS.Signals }[] = [];
+  const processes: SandboxProcess[] = [];
   const servers: Record<string, RunningServer> = {};
   const save = (extra: Partial<SandboxState>) => {
     const before = readState(dir) ?? { project: '', certs: {} as Certificates, databases: {}, ports: { sts: 0, ldap: 0 } };
@@ -180,10 +207,10 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
       if (family === 'postgres') {
         const ldap = { port: ports.ldap, ca: certs.ca, tlsPrefix: bindPrefix(key, 'tls'), plainPrefix: bindPrefix(key, 'tcp') };
         server = await startPostgres(serverDir, certs, [db.databaseName], password, ldap);
-        processes.push({ what: `PostgreSQL for ${key}`, pid: server.pid, signal: 'SIGQUIT' });
+        processes.push(started(`PostgreSQL for ${key}`, server.pid, 'SIGQUIT'));
       } else {
         server = await startMariadb(serverDir, certs, [db.databaseName], password, pluginDir, { socket, database: key });
-        processes.push({ what: `MariaDB for ${key}`, pid: server.pid, signal: 'SIGKILL' });
+        processes.push(started(`MariaDB for ${key}`, server.pid, 'SIGKILL'));
       }
       servers[key] = server;
       databases[key] = { ...databases[key], host: server.host, port: server.port };
@@ -200,14 +227,14 @@ export async function startSandbox(dir: string, source: string, log: (line: stri
 }
 
 /** Starts the checker daemon in the background; resolves with its ports once it listens. */
-async function startChecker(dir: string, processes: { what: string; pid: number; signal: NodeJS.Signals }[]): Promise<CheckerPorts> {
+async function startChecker(dir: string, processes: SandboxProcess[]): Promise<CheckerPorts> {
   const out = fs.openSync(path.join(dir, 'checker.out'), 'a', 0o600);
   const child = spawn(process.execPath, [...COMMAND_RUNNER, path.join(__dirname, 'checker-daemon.ts'), dir], {
     cwd: ROOT, detached: true, stdio: ['ignore', out, out],
   });
   child.unref();
   fs.closeSync(out);
-  processes.push({ what: 'token checker', pid: child.pid as number, signal: 'SIGTERM' });
+  processes.push(started('token checker', child.pid as number, 'SIGTERM'));
   const portFile = path.join(dir, CHECKER_FILES.ports);
   for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
     if (fs.existsSync(portFile)) return JSON.parse(fs.readFileSync(portFile, 'utf8')) as CheckerPorts;
@@ -360,7 +387,9 @@ function writeClientFiles(dir: string, state: SandboxState, config: AppConfig, i
  */
 export function stopSandbox(dir: string): boolean {
   const state = readState(dir);
-  for (const { pid, signal } of state?.processes ?? []) {
+  // Only what is still the process it started: a pid taken since by another process of ours is left alone.
+  const ours = (state?.processes ?? []).filter((p) => p.started !== undefined && processAlive(p.pid, p.started));
+  for (const { pid, signal } of ours) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -368,9 +397,9 @@ export function stopSandbox(dir: string): boolean {
     }
   }
   const until = Date.now() + 15_000;
-  for (const { pid } of state?.processes ?? []) {
-    while (processAlive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const { pid, started: at } of ours) {
+    while (processAlive(pid, at) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    if (processAlive(pid, at)) process.kill(pid, 'SIGKILL');
   }
   if (!fs.existsSync(dir)) return false;
   fs.rmSync(dir, { recursive: true, force: true });

@@ -106,9 +106,19 @@ export async function handleSts(request: StsRequest, state: CheckerState, now: D
 
 /** An HTTP server answering STS requests with `handleSts`, reading the state afresh for each. */
 export function stsServer(state: () => CheckerState, clock: () => Date): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // GetCallerIdentity is a few hundred bytes: anything much larger is refused unread, never held.
+      if (size > STS_BODY_LIMIT) {
+        res.writeHead(413, { 'content-type': 'text/xml', connection: 'close' }).end(error(413, 'RequestEntityTooLarge', `request body over ${STS_BODY_LIMIT} bytes`).body);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     req.on('end', () => {
       const request = { method: req.method ?? '', path: (req.url ?? '/').split('?')[0], headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       handleSts(request, state(), clock()).then(
@@ -117,4 +127,11 @@ export function stsServer(state: () => CheckerState, clock: () => Date): http.Se
       );
     });
   });
+  // A client that trickles its request holds nothing for long.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  return server;
 }
+
+/** Bytes of an STS request body the stand-in reads. */
+export const STS_BODY_LIMIT = 16 * 1024;

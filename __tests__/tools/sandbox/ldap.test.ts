@@ -54,6 +54,10 @@ describe('the LDAP bind PostgreSQL sends', () => {
   test('takes the database and transport from the prefix the sandbox wrote, whatever user name follows', () => {
     expect(parseBindName(`${bindPrefix('orders', 'tcp')}alice,database=billing,transport=tls`)).toEqual({ database: 'orders', transport: 'tcp', user: 'alice,database=billing,transport=tls' });
     expect(parseBindName('cn=alice,database=orders,transport=tls,user=x')).toBeUndefined();
+    // Bounded, as no engine's names are longer: what a caller sends cannot grow the log.
+    expect(parseBindName(`${bindPrefix('orders', 'tls')}${'a'.repeat(128)}`)).toEqual({ database: 'orders', transport: 'tls', user: 'a'.repeat(128) });
+    expect(parseBindName(`${bindPrefix('orders', 'tls')}${'a'.repeat(129)}`)).toBeUndefined();
+    expect(parseBindName(`${bindPrefix('d'.repeat(65), 'tls')}alice`)).toBeUndefined();
   });
 });
 

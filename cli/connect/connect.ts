@@ -2,8 +2,9 @@ import { Signer } from '@aws-sdk/rds-signer';
 import { ENGINE_PORTS } from '../../lib/model/defaults';
 import { isHost, parsePort } from '../../lib/validation/host';
 import { USERNAME_PATTERN } from '../../lib/validation/validate-users';
-import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora, isExisting } from '../../lib/model/types';
+import { AppConfig, DatabaseConfig, engineFamily, EngineFamily, isAurora } from '../../lib/model/types';
 import { CommandError } from '../shared/command';
+import { otherWayIn } from '../shared/entry-point';
 import type { StackOutputs } from '../shared/outputs';
 
 /** A problem a person can fix; the CLI prints the message and exits 1. */
@@ -63,7 +64,7 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
   if (request.reader && !isAurora(database.engine)) {
     throw new ConnectError(`${request.database} is a single RDS instance (${database.engine}); --reader applies to Aurora clusters only.`);
   }
-  const way = otherWayIn(request, database, deployed);
+  const way = otherWayIn(request, database, deployed, (message) => new ConnectError(message));
   const host = request.host ?? way?.host ?? (way === undefined && typeof deployed[endpointOutput] === 'string' ? (deployed[endpointOutput] as string) : undefined);
   if (!host) {
     throw new ConnectError(
@@ -89,30 +90,6 @@ export function resolveTarget(request: ConnectRequest, config: AppConfig, output
     user,
     ...(request.via !== undefined ? { via: parseVia(request.via) } : {}),
   };
-}
-
-/**
- * `--proxy` or `--replica <n>`: the endpoint from the outputs (undefined until deployed) and,
- * for a replica elsewhere, its environment; undefined when neither was asked for.
- */
-function otherWayIn(request: ConnectRequest, database: DatabaseConfig, deployed: Readonly<Record<string, unknown>>): { host?: string; environment?: string } | undefined {
-  if (request.proxy && (request.reader || request.replica !== undefined)) throw new ConnectError('Choose one of --proxy, --reader and --replica.');
-  if (request.proxy) {
-    if (database.proxy === undefined) throw new ConnectError(`${request.database} has no proxy in config.ts (proxy: {} creates one); connect without --proxy.`);
-    return { host: typeof deployed.proxy_endpoint === 'string' ? deployed.proxy_endpoint : undefined };
-  }
-  if (request.replica === undefined) return undefined;
-  if (request.reader) throw new ConnectError('Choose one of --reader and --replica.');
-  const replicas = isExisting(database) ? undefined : database.replicas;
-  if (!replicas) {
-    throw new ConnectError(`${request.database} has no read replicas in config.ts${isAurora(database.engine) ? ' (Aurora: use --reader)' : ''}; connect without --replica.`);
-  }
-  if (!Number.isInteger(request.replica) || request.replica < 1 || request.replica > replicas.count) {
-    throw new ConnectError(`--replica ${request.replica} is not a replica of ${request.database}: it has ${replicas.count} (--replica 1${replicas.count > 1 ? ` to ${replicas.count}` : ''}).`);
-  }
-  const endpoints = Array.isArray(deployed.replica_endpoints) ? deployed.replica_endpoints : [];
-  const host = endpoints[request.replica - 1];
-  return { host: typeof host === 'string' ? host : undefined, environment: replicas.environment };
 }
 
 /** Unquoted identifiers of both engines: never a space, quote or leading `-` a client would read as an option. */

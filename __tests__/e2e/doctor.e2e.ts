@@ -7,7 +7,7 @@ import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 import { sandboxDir } from '../../tools/sandbox/private-dir';
 import { SANDBOX_FILES } from '../../tools/sandbox/sandbox';
 import { UnprivilegedAccount, unprivilegedAccount } from '../../tools/sandbox/unprivileged';
-import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
+import { commandRunnerIn } from '../../tools/shared/typescript-runner';
 import { mysqlAdmin, pgAdmin } from '../fixtures/engines';
 
 /**
@@ -31,13 +31,13 @@ function runAs(command: string, args: string[], env: NodeJS.ProcessEnv, timeout:
 }
 
 function sandbox(args: string[] = []): { status: number | null; out: string } {
-  const run = runAs(process.execPath, [...COMMAND_RUNNER, path.join(checkout, 'tools/sandbox/main.ts'), ...args], account.env, 15 * 60_000);
+  const run = runAs(process.execPath, [...commandRunnerIn(checkout), path.join(checkout, 'tools/sandbox/main.ts'), ...args], account.env, 15 * 60_000);
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
 /** `npm run doctor -- <args> --json` as the account, with the sandbox's env file applied and `env` on top. */
 function doctor(args: string[], env: Record<string, string>): { status: number | null; report: DoctorReport; out: string } {
-  const run = runAs(process.execPath, [...COMMAND_RUNNER, path.join(checkout, 'cli/doctor/main.ts'), ...args, '--json'], { ...account.env, AWS_PROFILE: '', ...sandboxEnv, ...env }, 120_000);
+  const run = runAs(process.execPath, [...commandRunnerIn(checkout), path.join(checkout, 'cli/doctor/main.ts'), ...args, '--json'], { ...account.env, AWS_PROFILE: '', ...sandboxEnv, ...env }, 120_000);
   let report: DoctorReport;
   try {
     report = JSON.parse(run.stdout) as DoctorReport;

@@ -9,7 +9,7 @@ import { login as sandboxLogin, LoginOutcome } from '../../tools/sandbox/login';
 import { signToken, SigningKey } from '../../tools/sandbox/token';
 import { UnprivilegedAccount, unprivilegedAccount } from '../../tools/sandbox/unprivileged';
 import { pgAdmin, mysqlAdmin } from '../fixtures/engines';
-import { COMMAND_RUNNER } from '../../tools/shared/typescript-runner';
+import { commandRunnerIn } from '../../tools/shared/typescript-runner';
 import { CONTEXT_ENV } from '../../tools/e2e/workspace';
 
 /**
@@ -51,7 +51,7 @@ describe('the sandbox: run by an ordinary user, real-length tokens checked as RD
   }
 
   /** `npm run sandbox -- <args>` as the account, in its checkout. */
-  const sandbox = (...args: string[]) => runAs(process.execPath, [...COMMAND_RUNNER, path.join(source, 'tools/sandbox/main.ts'), ...args]);
+  const sandbox = (...args: string[]) => runAs(process.execPath, [...commandRunnerIn(source), path.join(source, 'tools/sandbox/main.ts'), ...args]);
 
   function readSandbox(): void {
     state = JSON.parse(fs.readFileSync(path.join(dir, SANDBOX_FILES.state), 'utf8')) as SandboxState;
@@ -97,7 +97,7 @@ describe('the sandbox: run by an ordinary user, real-length tokens checked as RD
 
   /** `npm run connect -- <args>` as `profile`, after `source <dir>/env`, SQL on standard input. */
   function connect(profile: string, args: string[], sql: string, env: Record<string, string> = {}): Promise<Run> {
-    return runAs(process.execPath, [...COMMAND_RUNNER, path.join(source, 'cli/connect/main.ts'), ...args], {
+    return runAs(process.execPath, [...commandRunnerIn(source), path.join(source, 'cli/connect/main.ts'), ...args], {
       AWS_PROFILE: profile, AWS_CONFIG_FILE: path.join(dir, 'aws-config'), RDS_IAM_OUTPUTS: path.join(dir, 'outputs.json'),
       RDS_IAM_CA_BUNDLE: state.certs.ca, ...env,
     }, sql);

@@ -14,7 +14,7 @@ import { sandboxBase } from '../sandbox/private-dir';
 import { startSandbox, stopSandbox } from '../sandbox/sandbox';
 import { signToken } from '../sandbox/token';
 import { unprivilegedAccount } from '../sandbox/unprivileged';
-import { COMMAND_RUNNER } from '../shared/typescript-runner';
+import { commandRunnerIn } from '../shared/typescript-runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOGINS = Number(process.env.BENCH_LOGINS ?? '20');
@@ -42,7 +42,7 @@ function asOrdinaryUser(): void {
   try {
     // A copy it can run: this checkout may sit where the account cannot reach (under /root, say).
     const checkout = account.checkout('bench-');
-    const [command, args] = account.command(process.execPath, [...COMMAND_RUNNER, path.join(checkout, path.relative(ROOT, __filename))]);
+    const [command, args] = account.command(process.execPath, [...commandRunnerIn(checkout), path.join(checkout, path.relative(ROOT, __filename))]);
     const run = spawnSync(command, args, { cwd: checkout, env: account.env, stdio: 'inherit' });
     if (run.status !== 0) throw new Error(`the sandbox logins as ${account.user} failed (${run.status ?? run.signal})`);
   } finally {

@@ -10,10 +10,19 @@
  */
 import * as path from 'path';
 
-/** Loaded first everywhere: tsx's compile cache only in a folder no one else may write (see the file). */
-const TSX_CACHE_GUARD = ['--require', path.join(__dirname, 'tsx-cache.cjs')];
+/** The checkout this file is in. */
+const ROOT = path.resolve(__dirname, '..', '..');
 
-export const COMMAND_RUNNER: readonly string[] = [...TSX_CACHE_GUARD, '--require', 'tsx/cjs'];
+/**
+ * The runner of commands in the checkout at `root`. Its first file keeps tsx's compile cache
+ * only in a folder no one else may write (tools/shared/tsx-cache.cjs); another account runs a
+ * copy of the project, whose own guard it must load (it may not reach this checkout's).
+ */
+export const commandRunnerIn = (root: string): string[] => ['--require', path.join(root, 'tools', 'shared', 'tsx-cache.cjs'), '--require', 'tsx/cjs'];
+
+const TSX_CACHE_GUARD = ['--require', path.join(ROOT, 'tools', 'shared', 'tsx-cache.cjs')];
+
+export const COMMAND_RUNNER: readonly string[] = commandRunnerIn(ROOT);
 
 /** cdktf.json's `app` (`node --require ./tools/shared/tsx-cache.cjs --import tsx main.ts`), and anything else that synthesizes in its own process. */
 export const APP_RUNNER: readonly string[] = [...TSX_CACHE_GUARD, '--import', 'tsx'];

@@ -7,6 +7,7 @@ import { User } from '../.gen/providers/mysql/user';
 import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 import { forEachMap } from './for-each-map';
+import { peopleBarrier } from './people-barrier';
 
 export interface MysqlAccessProps {
   /** MySQL databases (schemas) the tiers apply to. */
@@ -93,7 +94,7 @@ export class MysqlAccess extends Construct {
       database: '*',
       table: '*',
       roles: [people.value],
-      dependsOn: [users, ...TIERS.map((t) => roles[t])],
+      dependsOn: [peopleBarrier(this, 'users-ready', [users, ...TIERS.map((t) => roles[t])])],
     });
     if (props.defaultRoles) {
       // A tier change updates this in place (SET DEFAULT ROLE) once the new role is granted.
@@ -102,7 +103,7 @@ export class MysqlAccess extends Construct {
         user: people.key,
         host: MYSQL_IAM_HOST,
         roles: [people.value],
-        dependsOn: [tiers],
+        dependsOn: [peopleBarrier(this, 'user-tiers-ready', [tiers])],
       });
     }
   }

@@ -8,6 +8,7 @@ import { DEPARTED_ROLE, PASSWORD_NEVER_VALID } from '../lib/audit/markers';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
 import { forEachMap, ForEachValue } from './for-each-map';
+import { peopleBarrier } from './people-barrier';
 
 /** The role RDS lets in with an IAM token instead of a password. */
 export const RDS_IAM_ROLE = 'rds_iam';
@@ -151,7 +152,7 @@ export class PostgresAccess extends Construct {
     const members = forEachMap(this, 'people_tiers', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
     // The provider's role update re-grants the memberships it read at plan time, so grants
     // must change after it: created before, destroyed after (create_before_destroy).
-    const membership = { forEach: members, role: members.key, dependsOn: [users], lifecycle: { createBeforeDestroy: true } };
+    const membership = { forEach: members, role: members.key, dependsOn: [peopleBarrier(this, 'users-ready', [users])], lifecycle: { createBeforeDestroy: true } };
     new GrantRole(this, 'users-iam', { ...membership, grantRole: RDS_IAM_ROLE });
     new GrantRole(this, 'users-tier', { ...membership, grantRole: members.value });
   }

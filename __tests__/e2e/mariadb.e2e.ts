@@ -205,16 +205,18 @@ describe('engine mariadb: each person’s tier role is their default role, activ
   /** A plan address without cdktf's hash suffix: `mysql_grant.access_user-tiers["carla.mendes"]`. */
   const unhashed = (address: string) => address.replace(/_\w+\[/, '[');
 
-  test('switching the database to RDS for MariaDB adds one default role per person or service and changes nothing else', async () => {
+  test('switching the database to RDS for MariaDB adds one default role per person or service, and the one point they wait at, and changes nothing else', async () => {
     ws.editConfig("engine: 'aurora-mysql',\n      engineVersion: '8.0.mysql_aurora.3.08.0',", "engine: 'mariadb',\n      engineVersion: '10.11',");
     ws.editConfig('      instanceCount: 2,\n', '');
     ws.synth();
     const plan = await ws.stack('billing').plan();
-    expect(plan.map((c) => c.actions.join('+'))).toEqual(['create', 'create', 'create']);
+    expect(plan.map((c) => c.actions.join('+'))).toEqual(['create', 'create', 'create', 'create']);
     expect(plan.map((c) => unhashed(c.address))).toEqual([
       'mysql_default_roles.access_user-default-roles["alice.ng"]',
       'mysql_default_roles.access_user-default-roles["billing-export"]',
       'mysql_default_roles.access_user-default-roles["carla.mendes"]',
+      // Default roles wait for the role grants through it (modules/people-barrier.ts).
+      expect.stringMatching(/^terraform_data\.access_user-tiers-ready_\w+$/),
     ]);
     await applied();
     expect(await defaultRoles()).toEqual([{ user: 'alice.ng', role: 'iam_admin' }, { user: 'billing-export', role: 'iam_read' }, { user: 'carla.mendes', role: 'iam_write' }]);

@@ -12,6 +12,10 @@ const synth = (defaultRoles?: boolean) =>
     new MysqlAccess(scope, 'access', { databases: ['shop', 'archive'], grants: [{ username: 'jane', tier: 'admin' }], defaultRoles });
   });
 
+/** What the terraform_data ordering point `id` waits for. */
+const barrier = (out: string, id: string): string[] =>
+  (Object.entries(JSON.parse(out).resource.terraform_data) as [string, { depends_on: string[] }][]).find(([key]) => key.startsWith(`access_${id}_`))![1].depends_on;
+
 describe('MysqlAccess', () => {
   test('a person is an IAM user that must use TLS, from any host', () => {
     expect(forEachMaps(synth(), 'mysql_user')).toEqual([{ jane: 'iam_admin' }]);
@@ -31,8 +35,10 @@ describe('MysqlAccess', () => {
       user: '${each.key}',
       host: '%',
       roles: ['${each.value}'],
-      depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/), expect.stringMatching(/^mysql_role\.access_tier-admin_/)]),
+      depends_on: [expect.stringMatching(/^terraform_data\.access_users-ready_/)],
     });
+    // After the users and the tier roles, through one node rather than person × person edges.
+    expect(barrier(synth(), 'users-ready')).toEqual([expect.stringMatching(/^mysql_user\.access_users_/), ...['read', 'write', 'admin'].map((t) => expect.stringMatching(new RegExp(`^mysql_role\\.access_tier-${t}_`)))]);
   });
 
   test('on MariaDB their tier role is also their default role, set once the role is granted', () => {
@@ -42,8 +48,9 @@ describe('MysqlAccess', () => {
       user: '${each.key}',
       host: '%',
       roles: ['${each.value}'],
-      depends_on: [expect.stringMatching(/^mysql_grant\.access_user-tiers_/)],
+      depends_on: [expect.stringMatching(/^terraform_data\.access_user-tiers-ready_/)],
     });
+    expect(barrier(synth(true), 'user-tiers-ready')).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers_/)]);
     expect(synth()).not.toHaveResource(DefaultRoles);
   });
 

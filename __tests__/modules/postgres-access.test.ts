@@ -29,6 +29,15 @@ describe('PostgresAccess', () => {
     expect(out).toHaveResourceWithProperties(GrantRole, { for_each: LOCAL_FOR_EACH, role: '${each.key}', grant_role: 'rds_iam' });
   });
 
+  test('memberships wait for the roles through one terraform_data, never person × person', () => {
+    const resource = JSON.parse(synth()).resource;
+    const [[barrier, { depends_on: waitsFor }]] = Object.entries(resource.terraform_data) as [string, { depends_on: string[] }][];
+    expect(waitsFor).toEqual([expect.stringMatching(/^postgresql_role\.access_users_/)]);
+    for (const grant of Object.values(resource.postgresql_grant_role) as { depends_on: string[]; lifecycle: object }[]) {
+      expect(grant).toEqual(expect.objectContaining({ depends_on: [`terraform_data.${barrier}`], lifecycle: { create_before_destroy: true } }));
+    }
+  });
+
   test('tier roles and the powerless owner cannot log in; the powerless owner is in no role', () => {
     const roles = (Object.values(JSON.parse(synth()).resource.postgresql_role) as { name: string; login: boolean; roles: string[] }[]).filter((r) => !r.name.includes('each'));
     expect(roles.filter((r) => r.name.startsWith('iam_')).map((r) => [r.name, r.login]).sort()).toEqual([['iam_admin', false], ['iam_departed', false], ['iam_read', false], ['iam_write', false]]);

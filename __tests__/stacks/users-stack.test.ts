@@ -91,8 +91,11 @@ describe('UsersStack (PostgreSQL)', () => {
       depends_on: expect.arrayContaining([expect.stringMatching(/^postgresql_role\..*tier-write/)]),
     });
     expect(forEachMaps(pg, 'postgresql_grant_role')).toEqual([{ alice: 'iam_admin', bob: 'iam_write' }, { alice: 'iam_admin', bob: 'iam_write' }]);
-    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: 'rds_iam', depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] });
-    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: '${each.value}', depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] });
+    // After the roles, through one terraform_data (see modules/people-barrier.ts).
+    const ready = [expect.stringMatching(/^terraform_data\.access_users-ready_/)];
+    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: 'rds_iam', depends_on: ready });
+    expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: '${each.value}', depends_on: ready });
+    expect(Object.values(resourcesOfType(pg, 'terraform_data'))).toEqual([expect.objectContaining({ depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] })]);
   });
 
   test('an expired person keeps a locked role: NOLOGIN and in no role', () => {
@@ -216,8 +219,11 @@ describe('UsersStack (MySQL)', () => {
       user: '${each.key}',
       host: '%',
       roles: ['${each.value}'],
-      depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/)]),
+      depends_on: [expect.stringMatching(/^terraform_data\.access_users-ready_/)],
     });
+    expect(Object.values(resourcesOfType(my, 'terraform_data'))).toEqual([
+      expect.objectContaining({ depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/), expect.stringMatching(/^mysql_role\.access_tier-read_/)]) }),
+    ]);
     const personal = [...instances(my).keys()].filter((a) => a.includes('["'));
     expect(personal).toHaveLength(3 * 2);
   });
@@ -354,7 +360,11 @@ describe('UsersStack on RDS for MariaDB', () => {
     const access = deployedAccess(synthStacks({ config: mariadbFleet, users: mariadbPeople }));
     expect(access.databases.maria.people).toEqual({ alice: 'admin', bob: 'write' });
     expect(access.databases.maria.perPerson).toEqual(['default role <tier>', 'member of <tier>', 'user <person>@%, AWSAuthenticationPlugin login, TLS SSL']);
-    expect(Object.keys(access.other).filter((where) => where.startsWith('users-maria'))).toEqual([]);
+    // Nothing else: only the two ordering points (modules/people-barrier.ts), one each, never per person.
+    expect(Object.keys(access.other).filter((where) => where.startsWith('users-maria')).sort()).toEqual([
+      'users-maria terraform_data.access/user-tiers-ready',
+      'users-maria terraform_data.access/users-ready',
+    ]);
   });
 
   test('each person is a user, one tier-role grant and that role as their default role: three instances', () => {

@@ -127,9 +127,13 @@ export async function checkCaller(link: Link, request: CallerRequest): Promise<v
   }
 
   const endpoint = request.host ? endpointRegion(request.host) : undefined;
+  // A replica in another environment is signed for that environment's region (the deploys link said which).
+  const what = deployed.entryPoint ? `the database's ${deployed.entryPoint.replace(/^the /, '')}` : 'the database';
   if (endpoint !== undefined && endpoint !== deployed.region) {
-    link.fail('region', `the endpoint ${request.host} is in ${endpoint}, but config.ts puts the database in ${deployed.region}: the token is signed for ${deployed.region} and RDS refuses it`,
-      'correct the environment\'s region in config.ts (or the endpoint in the outputs file)');
+    link.fail('region', `the endpoint ${request.host} is in ${endpoint}, but config.ts puts ${what} in ${deployed.region}: the token is signed for ${deployed.region} and RDS refuses it`,
+      deployed.entryPoint?.startsWith('replica')
+        ? 'correct the region of the replicas\' environment (replicas.environment) in config.ts (or the endpoint in the outputs file)'
+        : 'correct the environment\'s region in config.ts (or the endpoint in the outputs file)');
   }
-  link.pass('region', `tokens are signed for ${deployed.region}${endpoint ? ', the endpoint\'s region' : ''}`);
+  link.pass('region', `tokens are signed for ${deployed.region}${deployed.entryPoint ? `, where config.ts puts ${what}` : ''}${endpoint ? ', the endpoint\'s region' : ''}`);
 }

@@ -2,11 +2,14 @@
  * The fourth link: the database itself. The endpoint must answer, its certificate verify
  * against the CA bundle the client will use, the database user exist as an IAM user in its
  * tier (read from the catalog with the users stack's own login when the caller has it, else
- * from the session once logged in), and a real login with a fresh token succeed.
+ * from the session once logged in), and a real login with a fresh token succeed. Through a
+ * proxy or a read replica, the endpoint, TLS and login are that way in's; the catalog is still
+ * the database's own, where the users stack keeps its users.
  */
 import { tierRoleName } from '../model/tiers';
 import type { EngineFamily } from '../model/types';
 import type { Link } from './chain';
+import type { EntryPoint } from './deploys';
 import type { Listed } from './lists';
 
 /** Where the token is signed for and the client connects. */
@@ -55,6 +58,8 @@ export interface DatabaseRequest {
   /** Path of the CA bundle and its PEM text, or why it cannot be read. */
   readonly ca: { readonly file: string; readonly pem: string } | { readonly file: string; readonly missing: string };
   readonly probes: DatabaseProbes;
+  /** The proxy or read replica `endpoint` is, when not the database itself. */
+  readonly entryPoint?: Pick<EntryPoint, 'name' | 'label'>;
 }
 
 const TLS_FAILURES: readonly [RegExp, string][] = [
@@ -65,6 +70,10 @@ const TLS_FAILURES: readonly [RegExp, string][] = [
 
 export async function checkDatabase(link: Link, request: DatabaseRequest): Promise<void> {
   const { listed, database, probes } = request;
+  const way = request.entryPoint;
+  const proxy = way?.name === 'proxy';
+  // `pg's proxy`, `pg's replica 2`.
+  const named = way ? `${database}'s ${way.label.replace(/^the /, '')}` : database;
   if ('missing' in request.endpoint) {
     return link.fail('endpoint', request.endpoint.missing,
       'pass --outputs <cdktf-outputs.json written by npm run deploy> (or set RDS_IAM_OUTPUTS), or --host <endpoint> [--port N]');
@@ -74,10 +83,12 @@ export async function checkDatabase(link: Link, request: DatabaseRequest): Promi
   try {
     await probes.reach(endpoint);
   } catch (error) {
-    link.fail('endpoint', `nothing answers at ${at}: ${(error as Error).message}`,
-      'check the endpoint and port in the outputs file; from outside the VPC, connect through the VPN the database admits or an SSM port-forward (docs/connecting.md)');
+    link.fail('endpoint', `nothing answers at ${at}${way ? ` (${named})` : ''}: ${(error as Error).message}`, proxy
+      // RDS Proxy has no public endpoint at all.
+      ? 'an RDS Proxy answers only inside its VPC: run this from there, or through an SSM port-forward to the proxy (docs/connecting.md); check proxy_endpoint in the outputs file'
+      : 'check the endpoint and port in the outputs file; from outside the VPC, connect through the VPN the database admits or an SSM port-forward (docs/connecting.md)');
   }
-  link.pass('endpoint', `${at} answers`);
+  link.pass('endpoint', `${at} answers${way ? ` (${named})` : ''}`);
 
   const ca = request.ca;
   if ('missing' in ca) {
@@ -117,6 +128,11 @@ export async function checkDatabase(link: Link, request: DatabaseRequest): Promi
       link.fail('tier', `${name} is not in ${tier}, the tier ${listed.kind === 'person' ? 'users.ts' : 'services.ts'} gives (revoked by hand?): a login would see nothing`, redeploy);
     }
     link.pass('database user', `${name} exists, ${endpoint.family === 'postgres' ? 'member of rds_iam' : 'with AWSAuthenticationPlugin'}, can log in, in ${tier} (from the catalog)`);
+    if (way) {
+      link.note(`the database user was read from ${database}'s own catalog: ${proxy
+        ? 'the proxy logs in to it as the same user'
+        : 'the replica copies it (a user added moments ago may not have reached the replica yet)'}`);
+    }
   }
 
   let token: string;
@@ -133,9 +149,15 @@ export async function checkDatabase(link: Link, request: DatabaseRequest): Promi
     const userSide = 'unreadable' in catalog
       ? `the database user may be missing or not an IAM user (${endpoint.family === 'postgres' ? 'rds_iam' : 'AWSAuthenticationPlugin'}), or IAM refused the token`
       : 'the database user is in order, so IAM refused the token: the policy in force is not the one this checkout synthesizes, or a boundary or SCP denies it';
-    link.fail('login', `a fresh token was refused: ${message}; ${userSide}`, 'unreadable' in catalog
+    // Through a way in, the same check without it tells the way in from the database.
+    const without = way
+      ? `; run npm run doctor -- ${database} without --${proxy ? 'proxy' : 'replica'}: if that login works, ${proxy
+        ? 'the proxy is what refuses (its own IAM login to the database, its target\'s health: aws rds describe-db-proxy-targets)'
+        : 'the replica is what differs (replication behind, or the policy with its id not deployed)'}`
+      : '';
+    link.fail('login', `a fresh token was refused${way ? ` by ${named}` : ''}: ${message}; ${userSide}`, ('unreadable' in catalog
       ? `ask whoever deploys to run npm run audit -- ${database} (it reads the catalog) and to apply users-${database} and identity-center`
-      : 'deploy the identity-center stack (or the services stack) from this checkout; if it is deployed, ask for the IAM errors in CloudTrail (rds-db:connect)');
+      : 'deploy the identity-center stack (or the services stack) from this checkout; if it is deployed, ask for the IAM errors in CloudTrail (rds-db:connect)') + without);
   }
   if ('unreadable' in catalog) {
     if (!own.roles.includes(tier)) {
@@ -144,5 +166,5 @@ export async function checkDatabase(link: Link, request: DatabaseRequest): Promi
     }
     link.pass('tier', `${listed.name} is in ${tier} (as the session sees itself)`);
   }
-  link.pass('login', `${listed.name} logged in to ${endpoint.dbname} with a fresh token, over verified TLS`);
+  link.pass('login', `${listed.name} logged in to ${endpoint.dbname}${way ? ` through ${named}` : ''} with a fresh token, over verified TLS`);
 }

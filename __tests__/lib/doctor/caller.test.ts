@@ -84,6 +84,21 @@ describe('the caller link', () => {
     expect(broken).toMatchObject({ check: 'region', wrong: expect.stringMatching(/is in us-east-1, but config\.ts puts the database in eu-west-1/) });
   });
 
+  test("holds for a replica in another region, whose endpoint is in the region the deploys link found for it", async () => {
+    const { checks, broken } = await caller('alice', sso('alice'), { host: 'pg-replica-1.def456.eu-central-1.rds.amazonaws.com', deployed: { ...PERSON, region: 'eu-central-1', entryPoint: 'replica 1' } });
+    expect(broken).toBeUndefined();
+    expect(checks.find((c) => c.name === 'region')?.detail).toBe("tokens are signed for eu-central-1, where config.ts puts the database's replica 1, the endpoint's region");
+  });
+
+  test("fails when a replica's endpoint is in another region than config.ts puts the replicas in", async () => {
+    const { broken } = await caller('alice', sso('alice'), { host: 'pg-replica-1.def456.eu-west-1.rds.amazonaws.com', deployed: { ...PERSON, region: 'eu-central-1', entryPoint: 'replica 1' } });
+    expect(broken).toMatchObject({
+      check: 'region',
+      wrong: expect.stringMatching(/is in eu-west-1, but config\.ts puts the database's replica 1 in eu-central-1: the token is signed for eu-central-1/),
+      fix: expect.stringMatching(/replicas\.environment/),
+    });
+  });
+
   test('reads role and session from STS ARNs, and regions from RDS endpoint names only', () => {
     expect(assumedRole(sso('a.b@c'))).toEqual({ role: 'AWSReservedSSO_DatabaseAccess_0a1b2c3d4e5f6789', session: 'a.b@c' });
     expect(assumedRole('arn:aws:iam::123456789012:user/alice')).toBeUndefined();

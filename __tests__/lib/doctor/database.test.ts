@@ -111,4 +111,55 @@ describe('the database link', () => {
     expect(broken?.wrong).toMatch(/may be missing or not an IAM user \(AWSAuthenticationPlugin\), or IAM refused the token/);
     expect(broken?.fix).toMatch(/npm run audit -- my/);
   });
+
+  describe('through a proxy or a read replica', () => {
+    const PROXY: Endpoint = { ...PG, host: 'pg.proxy-abc.eu-west-1.rds.amazonaws.com' };
+    const REPLICA: Endpoint = { ...PG, host: 'pg-replica-1.def.eu-central-1.rds.amazonaws.com' };
+    const via = async (endpoint: Endpoint, entryPoint: { name: 'proxy' | `replica-${number}`; label: string }, p: DatabaseProbes, reached: Endpoint[] = []) =>
+      runLink('database', async (link) => checkDatabase(link, {
+        listed: await listed('bob', 'pg'), database: 'pg', endpoint, ca: CA, entryPoint,
+        probes: { ...p, reach: async (e) => { reached.push(e); return p.reach(e); }, tls: async (e, ca) => { reached.push(e); return p.tls(e, ca); } },
+      }));
+    const proxy = { name: 'proxy' as const, label: 'the proxy' };
+
+    test("probes the proxy's endpoint, TLS and login as for the database; the database user comes from the database's own catalog, and it says so", async () => {
+      const reached: Endpoint[] = [];
+      const { checks, broken, notes } = await via(PROXY, proxy, probes(), reached);
+      expect(broken).toBeUndefined();
+      expect(reached.map((e) => e.host)).toEqual([PROXY.host, PROXY.host]);
+      expect(checks.map((c) => `${c.name}: ${c.detail}`)).toEqual([
+        "endpoint: pg.proxy-abc.eu-west-1.rds.amazonaws.com:5432 answers (pg's proxy)",
+        'tls: the certificate for pg.abc.eu-west-1.rds.amazonaws.com verifies against /ca.pem',
+        'database user: bob exists, member of rds_iam, can log in, in iam_write (from the catalog)',
+        "login: bob logged in to app through pg's proxy with a fresh token, over verified TLS",
+      ]);
+      expect(notes).toEqual(["the database user was read from pg's own catalog: the proxy logs in to it as the same user"]);
+    });
+
+    test("a replica: its endpoint, and a note that the catalog read is the database's", async () => {
+      const { checks, broken, notes } = await via(REPLICA, { name: 'replica-1', label: 'replica 1' }, probes());
+      expect(broken).toBeUndefined();
+      expect(checks.at(-1)?.detail).toBe("bob logged in to app through pg's replica 1 with a fresh token, over verified TLS");
+      expect(notes).toEqual([expect.stringMatching(/read from pg's own catalog: the replica copies it/)]);
+    });
+
+    test('fails when nothing answers at the proxy, saying a proxy answers only inside its VPC', async () => {
+      const { broken } = await via(PROXY, proxy, probes({ reach: async () => { throw new Error('connect ETIMEDOUT'); } }));
+      expect(broken).toMatchObject({ check: 'endpoint', wrong: expect.stringMatching(/nothing answers at pg\.proxy-abc\.eu-west-1\.rds\.amazonaws\.com:5432 \(pg's proxy\): connect ETIMEDOUT/), fix: expect.stringMatching(/answers only inside its VPC/) });
+    });
+
+    test('fails when the proxy refuses the token though the database user is in order, pointing at the proxy by a check without --proxy', async () => {
+      const { broken } = await via(PROXY, proxy, probes({ login: async () => { throw new Error('PAM authentication failed for user "bob"'); } }));
+      expect(broken).toMatchObject({
+        check: 'login',
+        wrong: expect.stringMatching(/a fresh token was refused by pg's proxy: PAM authentication failed/),
+        fix: expect.stringMatching(/run npm run doctor -- pg without --proxy: if that login works, the proxy is what refuses .*describe-db-proxy-targets/),
+      });
+    });
+
+    test('fails when a replica refuses the token, pointing at replication by a check without --replica', async () => {
+      const { broken } = await via(REPLICA, { name: 'replica-1', label: 'replica 1' }, probes({ login: async () => { throw new Error('PAM authentication failed for user "bob"'); } }));
+      expect(broken?.fix).toMatch(/run npm run doctor -- pg without --replica: if that login works, the replica is what differs \(replication behind/);
+    });
+  });
 });

@@ -1,6 +1,7 @@
-import { checkDeploys } from '../../../lib/doctor/deploys';
+import { checkDeploys, EntryPoint } from '../../../lib/doctor/deploys';
 import { checkLists, Listed } from '../../../lib/doctor/lists';
 import { simulateConnect } from '../../../lib/iam/simulate';
+import type { AppConfig, ManagedDatabaseConfig } from '../../../lib/model/types';
 import type { StackJson } from '../../../lib/terraform/synthesized';
 import { FLEET_RESOURCE_IDS, fleet, NOW, people, services } from '../../fixtures/fleet';
 import { synthApp } from '../../fixtures/synth';
@@ -60,6 +61,76 @@ describe('the deploys link', () => {
     const listedBob = (await runLink('lists', (link) => checkLists(link, { data: { config, users: people, services }, database: 'pg', user: 'bob', now: NOW, env: {} }))).value!;
     const { broken } = await runLink('deploys', async (link) => checkDeploys(link, { listed: listedBob, database: 'pg', stacks: withProxy, resourceIds: FLEET_RESOURCE_IDS, simulate: simulateConnect }));
     expect(broken).toBeUndefined();
+  });
+
+  describe('through a proxy or a read replica', () => {
+    /** pg behind a proxy, with one replica in another region (dr); my with two replicas beside it. */
+    const config: AppConfig = {
+      ...fleet,
+      environments: { ...fleet.environments, dr: { ...fleet.environments.production, region: 'eu-central-1' } },
+      databases: {
+        ...fleet.databases,
+        pg: { ...(fleet.databases.pg as ManagedDatabaseConfig), proxy: {}, replicas: { count: 1, environment: 'dr' } },
+        my: { ...(fleet.databases.my as ManagedDatabaseConfig), replicas: { count: 2 } },
+      },
+    };
+    const wayStacks: Record<string, StackJson> = Object.fromEntries(Object.entries(synthApp({ config, users: people, services })).map(([id, text]) => [id, JSON.parse(text)]));
+    const ids = { ...FLEET_RESOURCE_IDS, 'pg/proxy': 'prx-0123456789abcdef0', 'pg/replica-1': 'db-PGREPLICA1AAAAAAAAAAAAAAA', 'my/replica-2': 'db-MYREPLICA2AAAAAAAAAAAAAAA' };
+    const through = async (user: string, database: string, entryPoint: EntryPoint, change: Record<string, StackJson> = {}, resourceIds: Record<string, string> = ids) => {
+      const who = (await runLink('lists', (link) => checkLists(link, { data: { config, users: people, services }, database, user, now: NOW, env: {} }))).value!;
+      return runLink('deploys', async (link) => checkDeploys(link, { listed: who, database, stacks: { ...wayStacks, ...change }, resourceIds, simulate: simulateConnect, entryPoint }));
+    };
+    const proxy: EntryPoint = { name: 'proxy', label: 'the proxy' };
+
+    test("--proxy simulates rds-db:connect on the proxy's prx- id, for that name exactly", async () => {
+      const { checks, broken, value, notes } = await through('bob', 'pg', proxy);
+      expect(broken).toBeUndefined();
+      expect(checks.find((c) => c.name === 'policy')?.detail).toMatch(/allows rds-db:connect on arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-0123456789abcdef0\/bob \(pg's proxy\), for that name exactly/);
+      expect(notes).toEqual([]);
+      expect(value).toMatchObject({ region: 'eu-west-1', resourceId: 'prx-0123456789abcdef0', entryPoint: 'the proxy' });
+    });
+
+    test("a service's policy names the proxy too", async () => {
+      const { broken, checks } = await through('reports-api', 'pg', proxy);
+      expect(broken).toBeUndefined();
+      expect(checks.find((c) => c.name === 'policy')?.detail).toMatch(/dbuser:prx-0123456789abcdef0\/reports-api/);
+    });
+
+    test("--replica n simulates on that replica's db- id, in the region config.ts puts it in", async () => {
+      const elsewhere = await through('bob', 'pg', { name: 'replica-1', label: 'replica 1', environment: 'dr' });
+      expect(elsewhere.broken).toBeUndefined();
+      expect(elsewhere.checks.find((c) => c.name === 'policy')?.detail).toMatch(/on arn:aws:rds-db:eu-central-1:123456789012:dbuser:db-PGREPLICA1AAAAAAAAAAAAAAA\/bob \(pg's replica 1\)/);
+      expect(elsewhere.value).toMatchObject({ region: 'eu-central-1', entryPoint: 'replica 1' });
+      const beside = await through('bob', 'my', { name: 'replica-2', label: 'replica 2' });
+      expect(beside.broken).toBeUndefined();
+      expect(beside.value).toMatchObject({ region: 'eu-west-1', resourceId: 'db-MYREPLICA2AAAAAAAAAAAAAAA' });
+    });
+
+    test("without the proxy's or replica's id in the outputs, simulates with a stand-in and names the output", async () => {
+      expect((await through('bob', 'pg', proxy, {}, FLEET_RESOURCE_IDS)).notes).toEqual([expect.stringMatching(/the resource id of pg's proxy is not in the outputs file \(proxy_resource_id\).*stand-in id \(db-STANDINPGPROXY\)/)]);
+      expect((await through('bob', 'my', { name: 'replica-1', label: 'replica 1' }, {}, FLEET_RESOURCE_IDS)).notes)
+        .toEqual([expect.stringMatching(/the resource id of my's replica 1 is not in the outputs file \(replica_resource_ids\)/)]);
+    });
+
+    test('fails when the policy that deploys names the database but not its proxy', async () => {
+      const ic = JSON.parse(JSON.stringify(wayStacks['identity-center']));
+      for (const p of Object.values(ic.resource.aws_ssoadmin_permission_set_inline_policy) as { inline_policy: string }[]) {
+        const policy = JSON.parse(p.inline_policy) as { Statement: { Resource: string | string[] }[] };
+        for (const s of policy.Statement) if (Array.isArray(s.Resource)) s.Resource = s.Resource.filter((r) => !r.includes('proxy_resource_id'));
+        p.inline_policy = JSON.stringify(policy);
+      }
+      expect((await through('bob', 'pg', proxy, { 'identity-center': ic })).broken).toMatchObject({
+        check: 'policy',
+        wrong: expect.stringMatching(/does not allow rds-db:connect on arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-0123456789abcdef0\/bob \(pg's proxy\) \(IAM policy simulator: ImplicitlyDenied\)/),
+        fix: expect.stringMatching(/^deploy database-pg \(it makes the proxy\), then the identity-center stack .* so the policy names pg's proxy/),
+      });
+    });
+
+    test('fails when the policy would let the session connect through the proxy as another name', async () => {
+      const ic = JSON.parse(JSON.stringify(wayStacks['identity-center']));
+      for (const p of Object.values(ic.resource.aws_ssoadmin_permission_set_inline_policy) as { inline_policy: string }[]) p.inline_policy = p.inline_policy.split('$${aws:PrincipalTag/username}').join('*');
+      expect((await through('bob', 'pg', proxy, { 'identity-center': ic })).broken).toMatchObject({ check: 'policy', wrong: expect.stringMatching(/also allows BOB/) });
+    });
   });
 
   test('fails when the policy that deploys does not name the database', async () => {

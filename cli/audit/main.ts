@@ -2,37 +2,38 @@
  * `npm run audit [-- <database>…] [--json] [--terminate] [--drop-departed]`: compares each
  * database with users.ts and reports IAM users made by hand, declared people missing, tier
  * roles with members from elsewhere, roles removals left and sessions of people without
- * access. Exit code 0 as declared, 1 drift, 2 a database could not be audited.
+ * access, those on each read replica too (sessions are per server). Exit code 0 as declared,
+ * 1 drift, 2 a database or replica could not be audited.
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, redefineMysqlView, terminatePostgres } from '../../lib/audit/catalog';
-import { auditFindings, declaredFor, Findings, hasDrift } from '../../lib/audit/findings';
+import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, redefineMysqlView, Sql, terminatePostgres } from '../../lib/audit/catalog';
+import { auditFindings, declaredFor, Findings, hasDrift, Session } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 import type { AppConfig } from '../../lib/model/types';
 import { readProjectData } from '../../lib/validation/data-file';
 import { invalidEntriesFromEnv, ValidInputs, validateInputs } from '../../lib/validation/inputs';
 import { runCommand, Write } from '../shared/command';
-import { readOutputs } from '../shared/outputs';
-import { CannotConnect, DatabaseLogin, loginFor, openDatabase } from './login';
-import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode, shown } from './report';
+import { readOutputs, StackOutputs } from '../shared/outputs';
+import { CannotConnect, DatabaseLogin, loginFor, OpenDatabase, openDatabase, replicaLoginsFor } from './login';
+import { AuditAction, auditJson, auditText, DatabaseAudit, exitCode, ReplicaAudit, shown } from './report';
 
 const USAGE = `Usage: npm run audit [-- <database>…] [options]
 
 Compares each database (default: all in config.ts) with users.ts. Connects as the users
 stack does: RDS_IAM_<KEY>_* overrides, else the endpoint and master secret of
-cdktf-outputs.json.
+cdktf-outputs.json; to each read replica too (its replica_endpoints there), for sessions.
 
 Options:
-  --terminate       end the open sessions of people without access
+  --terminate       end the open sessions of people without access (on replicas too)
   --drop-departed   drop the PostgreSQL roles removals left (login already revoked), what
                     they owned going to iam_departed; on MariaDB, re-define views whose
                     definer is gone to run as iam_read
   --json            print JSON instead of text
   --outputs FILE    outputs of \`npm run deploy\` (default: cdktf-outputs.json)
 
-Exit code: 0 as users.ts says, 1 something differs, 2 a database could not be audited.
+Exit code: 0 as users.ts says, 1 something differs, 2 a database or replica could not be audited.
 `;
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -42,11 +43,39 @@ interface Options {
   readonly dropDeparted: boolean;
 }
 
+/** Connects to a server: the driver, or a test's stand-in. */
+export type Open = (login: DatabaseLogin) => Promise<OpenDatabase>;
+
+/** Runs one action and records it in `actions`, or why it failed (PostgreSQL's detail included); true when done. */
+function recorder(actions: AuditAction[]) {
+  return async (what: string, act: () => Promise<void>, done: AuditAction): Promise<boolean> => {
+    try {
+      await act();
+      actions.push(done);
+      return true;
+    } catch (error) {
+      const detail = (error as { detail?: string }).detail;
+      actions.push({ action: 'failed', what, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
+      return false;
+    }
+  };
+}
+
+/** With --terminate, ends `sessions` on the server `sql` runs on; returns the ids ended. */
+async function endSessions(login: DatabaseLogin, sql: Sql, sessions: readonly Session[], attempt: ReturnType<typeof recorder>): Promise<Set<number>> {
+  const ended = new Set<number>();
+  for (const session of sessions) {
+    const end = () => (login.family === 'postgres' ? terminatePostgres(sql, session.id) : killMysql(sql, session.id));
+    if (await attempt(`end session ${session.id} of ${shown(session.user)}`, end, { action: 'ended-session', session })) ended.add(session.id);
+  }
+  return ended;
+}
+
 /** Audits one database and takes the actions asked for; never throws. */
-export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options): Promise<DatabaseAudit> {
+export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<DatabaseAudit> {
   let db;
   try {
-    db = await openDatabase(login);
+    db = await open(login);
   } catch (error) {
     return { status: 'unreachable', error: (error as Error).message };
   }
@@ -56,24 +85,9 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
     const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
     const found = auditFindings(catalog, declared);
     const actions: AuditAction[] = [];
-    /** Runs one action and records it, or why it failed (PostgreSQL's detail included); true when done. */
-    const attempt = async (what: string, act: () => Promise<void>, done: AuditAction): Promise<boolean> => {
-      try {
-        await act();
-        actions.push(done);
-        return true;
-      } catch (error) {
-        const detail = (error as { detail?: string }).detail;
-        actions.push({ action: 'failed', what, error: `${(error as Error).message}${detail ? ` (${detail})` : ''}` });
-        return false;
-      }
-    };
-    const ended = new Set<number>();
+    const attempt = recorder(actions);
+    const ended = await endSessions(login, sql, options.terminate ? found.sessionsWithoutAccess : [], attempt);
     const dropped = new Set<string>();
-    for (const session of options.terminate ? found.sessionsWithoutAccess : []) {
-      const end = () => (login.family === 'postgres' ? terminatePostgres(sql, session.id) : killMysql(sql, session.id));
-      if (await attempt(`end session ${session.id} of ${shown(session.user)}`, end, { action: 'ended-session', session })) ended.add(session.id);
-    }
     for (const role of options.dropDeparted && login.family === 'postgres' ? found.leftBehind : []) {
       if (await attempt(`drop role ${shown(role)}`, () => dropPostgresRole(sql, role, quote), { action: 'dropped-role', role })) dropped.add(role);
     }
@@ -105,6 +119,58 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   }
 }
 
+/**
+ * Audits one read replica: its open sessions of people without access, ended with --terminate
+ * (pg_terminate_backend and mysql.rds_kill work there for the master). Who has access is judged
+ * on the replica's own catalog, the database's users and grants as replicated; what else differs
+ * is the database's to report, and nothing is dropped or re-defined here (a replica is
+ * read-only). Never throws.
+ */
+export async function auditReplica(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<ReplicaAudit> {
+  let db;
+  try {
+    db = await open(login);
+  } catch (error) {
+    return { status: 'unreachable', error: (error as Error).message };
+  }
+  try {
+    const catalog = login.family === 'postgres' ? await postgresCatalog(db.sql) : await mysqlCatalog(db.sql);
+    const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
+    const found = auditFindings(catalog, declared).sessionsWithoutAccess;
+    const actions: AuditAction[] = [];
+    const ended = await endSessions(login, db.sql, options.terminate ? found : [], recorder(actions));
+    const still = found.filter((s) => !ended.has(s.id));
+    return { status: still.length > 0 ? 'drift' : 'clean', server: `${login.host}:${login.port} as ${login.user}`, findings: { sessionsWithoutAccess: still }, actions };
+  } catch (error) {
+    return { status: 'unreachable', error: `reading the catalog: ${(error as Error).message}` };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+/** Audits database `key` and each of its read replicas, side by side; never throws CannotConnect. */
+export async function auditWithReplicas(
+  key: string, inputs: ValidInputs, outputs: StackOutputs | undefined, env: NodeJS.ProcessEnv, options: Options, open: Open = openDatabase,
+): Promise<DatabaseAudit> {
+  const source = (async (): Promise<DatabaseAudit> => {
+    try {
+      return await auditDatabase(loginFor(key, inputs, outputs, env), inputs, options, open);
+    } catch (error) {
+      if (!(error instanceof CannotConnect)) throw error;
+      return { status: 'unreachable', error: error.message };
+    }
+  })();
+  const replicas = Promise.all(replicaLoginsFor(key, inputs, outputs, env).map(async (r): Promise<[string, ReplicaAudit]> => [
+    r.name, 'login' in r ? await auditReplica(r.login, inputs, options, open) : { status: 'unreachable', error: r.error },
+  ]));
+  const [audit, entries] = await Promise.all([source, replicas]);
+  if (entries.length === 0) return audit;
+  const byName = Object.fromEntries(entries);
+  if (audit.status === 'unreachable') return { ...audit, replicas: byName };
+  const drift = audit.status === 'drift' || entries.some(([, r]) => r.status === 'drift');
+  return { ...audit, status: drift ? 'drift' : 'clean', replicas: byName };
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -128,14 +194,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   }
   const outputs = readOutputs(values.outputs, (message) => new CannotConnect(message));
   const options = { terminate: values.terminate === true, dropDeparted: values['drop-departed'] === true };
-  const entries = await Promise.all(keys.map(async (key): Promise<[string, DatabaseAudit]> => {
-    try {
-      return [key, await auditDatabase(loginFor(key, inputs, outputs, env), inputs, options)];
-    } catch (error) {
-      if (!(error instanceof CannotConnect)) throw error;
-      return [key, { status: 'unreachable', error: error.message }];
-    }
-  }));
+  const entries = await Promise.all(keys.map(async (key): Promise<[string, DatabaseAudit]> => [key, await auditWithReplicas(key, inputs, outputs, env, options)]));
   const audits = Object.fromEntries(entries);
   write(values.json ? auditJson(audits) : auditText(audits));
   return exitCode(audits);

@@ -1,7 +1,10 @@
 import { Findings, Session } from '../../lib/audit/findings';
 import type { EngineFamily } from '../../lib/model/types';
 
-/** One audited database: what differs, what the audit did, or why it could not look. */
+/**
+ * One audited database: what differs, what the audit did, or why it could not look; with
+ * `replicas` when config.ts gives it read replicas. `status` counts the replicas' sessions too.
+ */
 export type DatabaseAudit =
   | {
     readonly status: 'clean' | 'drift';
@@ -9,6 +12,21 @@ export type DatabaseAudit =
     readonly server: string;
     /** What is still different after the actions. */
     readonly findings: Findings;
+    readonly actions: readonly AuditAction[];
+    readonly replicas?: Readonly<Record<string, ReplicaAudit>>;
+  }
+  | { readonly status: 'unreachable'; readonly error: string; readonly replicas?: Readonly<Record<string, ReplicaAudit>> };
+
+/**
+ * One read replica (`replica-<n>`): sessions are per server, so only its open sessions of
+ * people without access; its users and grants are the database's, judged there.
+ */
+export type ReplicaAudit =
+  | {
+    readonly status: 'clean' | 'drift';
+    readonly server: string;
+    /** Still open after the actions. */
+    readonly findings: Pick<Findings, 'sessionsWithoutAccess'>;
     readonly actions: readonly AuditAction[];
   }
   | { readonly status: 'unreachable'; readonly error: string };
@@ -19,11 +37,12 @@ export type AuditAction =
   | { readonly action: 'redefined-view'; readonly view: string }
   | { readonly action: 'failed'; readonly what: string; readonly error: string };
 
-/** 0 clean, 1 drift, 2 a database could not be audited. */
+/** 0 clean, 1 drift, 2 a database or one of its replicas could not be audited. */
 export function exitCode(audits: Readonly<Record<string, DatabaseAudit>>): 0 | 1 | 2 {
   const all = Object.values(audits);
-  if (all.some((a) => a.status === 'unreachable')) return 2;
-  return all.some((a) => a.status === 'drift') ? 1 : 0;
+  const replicas = all.flatMap((a) => Object.values(a.replicas ?? {}));
+  if ([...all, ...replicas].some((a) => a.status === 'unreachable')) return 2;
+  return [...all, ...replicas].some((a) => a.status === 'drift') ? 1 : 0;
 }
 
 /** A database name as a terminal may print it: quoted, with escapes, when it is anything but plain. */
@@ -63,22 +82,32 @@ function actionLine(a: AuditAction): string {
   }
 }
 
-/** The audit as text: one block per database. */
+const NO_FINDINGS: Findings = {
+  undeclared: [], missing: [], wrongTier: [], unmanagedTierMembers: [], leftBehind: [], sessionsWithoutAccess: [], unknownLogins: [], departedDefiners: [], tierDefiners: [],
+};
+
+/** A replica's lines under its database: a head naming it and its server, then what it did and found. */
+function replicaLines(name: string, r: ReplicaAudit): string[] {
+  if (r.status === 'unreachable') return [`${name}: cannot connect: ${r.error}`];
+  const head = `${name} (replica, ${r.server}): ${r.status === 'clean' ? 'no session of anyone without access' : 'sessions of people without access'}`;
+  return [head, ...[...r.actions.map(actionLine), ...findingLines({ ...NO_FINDINGS, ...r.findings })].map((l) => `  ${l}`)];
+}
+
+/** The audit as text: one block per database, its replicas in it. */
 export function auditText(audits: Readonly<Record<string, DatabaseAudit>>): string {
   const blocks: string[] = [];
   for (const [key, audit] of Object.entries(audits)) {
-    if (audit.status === 'unreachable') {
-      blocks.push(`${key}: cannot connect: ${audit.error}`);
-      continue;
-    }
-    const head = `${key} (${audit.family}, ${audit.server}): ${audit.status === 'clean' ? 'as users.ts says' : 'differs from users.ts'}`;
-    const body = [...audit.actions.map(actionLine), ...findingLines(audit.findings)].map((l) => `  ${l}`);
-    blocks.push([head, ...body].join('\n'));
+    const replicas = Object.entries(audit.replicas ?? {}).flatMap(([name, r]) => replicaLines(name, r));
+    const [head, lines] = audit.status === 'unreachable'
+      ? [`${key}: cannot connect: ${audit.error}`, replicas]
+      : [`${key} (${audit.family}, ${audit.server}): ${audit.status === 'clean' ? 'as users.ts says' : 'differs from users.ts'}`,
+        [...audit.actions.map(actionLine), ...findingLines(audit.findings), ...replicas]];
+    blocks.push([head, ...lines.map((l) => `  ${l}`)].join('\n'));
   }
   return `${blocks.join('\n')}\n`;
 }
 
-/** The audit as JSON, for pipelines: `{ exitCode, databases: { <key>: … } }`. */
+/** The audit as JSON, for pipelines: `{ exitCode, databases: { <key>: { …, replicas?: { 'replica-<n>': … } } } }`. */
 export function auditJson(audits: Readonly<Record<string, DatabaseAudit>>): string {
   return `${JSON.stringify({ exitCode: exitCode(audits), databases: audits }, null, 2)}\n`;
 }

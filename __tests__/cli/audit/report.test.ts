@@ -40,6 +40,21 @@ describe('audit report', () => {
     ].join('\n'));
   });
 
+  test('a replica: exit 2 when one could not be audited, 1 when one has a session without access, though the database is clean', () => {
+    const session = { id: 4, user: 'dev', client: '10.0.0.9/32' };
+    expect(exitCode({ a: { ...clean, replicas: { 'replica-1': { status: 'unreachable', error: 'timeout' } } } })).toBe(2);
+    expect(exitCode({ a: { status: 'unreachable', error: 'refused', replicas: { 'replica-1': { status: 'clean', server: 'r:5432 as dbmaster', findings: { sessionsWithoutAccess: [] }, actions: [] } } } })).toBe(2);
+    const withReplica: DatabaseAudit = { ...clean, status: 'drift', replicas: { 'replica-1': { status: 'drift', server: 'r1:5432 as dbmaster', findings: { sessionsWithoutAccess: [session] }, actions: [] }, 'replica-2': { status: 'clean', server: 'r2:5432 as dbmaster', findings: { sessionsWithoutAccess: [] }, actions: [] } } };
+    expect(exitCode({ a: withReplica })).toBe(1);
+    expect(auditText({ orders: withReplica })).toBe([
+      'orders (postgres, db:5432 as dbmaster): differs from users.ts',
+      '  replica-1 (replica, r1:5432 as dbmaster): sessions of people without access',
+      '    open session 4 of dev from 10.0.0.9/32, who has no access now (end it with --terminate)',
+      '  replica-2 (replica, r2:5432 as dbmaster): no session of anyone without access',
+      '',
+    ].join('\n'));
+  });
+
   test('JSON carries the exit code and every database', () => {
     expect(JSON.parse(auditJson({ orders: clean }))).toEqual({ exitCode: 0, databases: { orders: clean } });
   });

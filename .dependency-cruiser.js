@@ -24,6 +24,11 @@ module.exports = {
       '^cli/shared/revision\\.ts$', '^(stacks/(?!compose\\.ts$)|modules|tools|__tests__|main\\.ts)'),
     forbid('examples-are-data', 'An example is data like config.ts: it imports only types of lib/model and its own files.',
       '^examples/', '^(lib/(?!model/)|modules|stacks|cli|tools|__tests__|main\\.ts|config\\.ts|users\\.ts|services\\.ts)'),
+    {
+      ...forbid('data-files-are-read-not-run', 'config.ts, users.ts and services.ts are read as data (lib/validation/data-file.ts), never imported to run: code in them could answer each reader differently.',
+        '^(main\\.ts|stacks|modules|cli|tools)', '^(config|users|services)\\.ts$'),
+      to: { path: '^(config|users|services)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
     forbid('tooling-is-not-tested-code', 'Tooling may use everything the product has, never test fixtures.',
       '^tools/', '^(__tests__|main\\.ts)'),
   ],

@@ -5,8 +5,9 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { config } from '../../config';
+import * as path from 'path';
 import type { AppConfig } from '../../lib/model/types';
+import { readConfigFile } from '../../lib/validation/data-file';
 import { rdsCaBundleFile } from '../../lib/tls/rds-ca-bundle';
 import { parsePort } from '../../lib/validation/host';
 import { runCommand, Write } from '../shared/command';
@@ -69,7 +70,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const replica = values.replica === undefined ? undefined : Number(values.replica);
   if (replica !== undefined && !/^[1-9]\d*$/.test(values.replica ?? '')) throw new ConnectError(`--replica ${JSON.stringify(values.replica)} is not a replica number (1, 2, …)`);
 
-  const fleet: AppConfig = config;
+  // Read as data, never run (lib/validation/data-file.ts).
+  const fleet = readConfigFile(path.resolve(__dirname, '..', '..')) as AppConfig;
   const region = fleet.environments[databaseConfig(fleet, database).environment].region;
   const user = values.user ?? env.RDS_IAM_USER ?? (await currentSsoUsername(region, values.profile));
   const target = resolveTarget(

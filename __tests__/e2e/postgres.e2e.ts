@@ -5,7 +5,9 @@
  */
 import { users as exampleUsers } from '../../users';
 import * as fs from 'fs';
+import * as path from 'path';
 import { Client } from 'pg';
+import { RunningServer, startPostgres } from '../../tools/e2e/servers';
 import { AuditReport, loadContext, Workspace } from '../../tools/e2e/workspace';
 import { expectQuickCleanFailure, pgAdmin, pgAs } from '../fixtures/engines';
 
@@ -438,4 +440,79 @@ describe('failures are quick and clear, and leave the state as it was', () => {
     ['a server certificate from another CA', () => ws.synth({ RDS_IAM_ORDERS_CA_BUNDLE: context.certs.otherCa }), undefined, /certificate/i],
     ['a wrong password', () => ws.synth(), 'not-the-password', /password authentication failed for user "dbmaster"/],
   ])('%s', (_what, synth, password, message) => expectQuickCleanFailure(ws, 'orders', synth, password, message));
+});
+
+describe('npm run audit on a read replica: a second server standing in for one (the same roles, made by hand)', () => {
+  const REPLICAS = { from: "schemas: ['public', 'reporting'],", to: "schemas: ['public', 'reporting'],\n      replicas: { count: 1 }," };
+  let dir = '';
+  let replica: RunningServer | undefined;
+  let outputs = '';
+  const onReplica = (...sql: string[]) => pgAdmin(replica!, 'orders', ...sql);
+  const sessionOn = async (user: string) => {
+    const client = new Client({ host: replica!.host, port: replica!.port, user, password: 'stand-in-token', database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    await client.connect();
+    client.on('error', () => undefined);
+    return client;
+  };
+
+  beforeAll(async () => {
+    // Under /tmp, not the test run's folder: the server runs as postgres when we are root.
+    dir = fs.mkdtempSync('/tmp/audit-replica-');
+    fs.chmodSync(dir, 0o755);
+    replica = await startPostgres(path.join(dir, 'pg'), context.certs, ['orders'], orders.masterPassword);
+    // As deploy writes it: the replica's host and the database's port (the harness's servers differ
+    // in port only, and the audit reaches orders itself through RDS_IAM_ORDERS_HOST/_PORT).
+    outputs = path.join(dir, 'cdktf-outputs.json');
+    fs.writeFileSync(outputs, JSON.stringify({ 'database-orders': { port: replica.port, replica_endpoints: [replica.host] } }));
+    ws.editConfig(REPLICAS.from, REPLICAS.to);
+  });
+
+  afterAll(() => {
+    replica?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    ws.editConfig(REPLICAS.to, REPLICAS.from);
+  });
+
+  test('a removed person\'s session on the replica is reported there and --terminate ends it there; a person with access keeps theirs; nothing is dropped on the replica', async () => {
+    // bob.kowalski was removed above; on the replica, his role as it was before, and a session he opened then.
+    await onReplica('CREATE ROLE "bob.kowalski" LOGIN IN ROLE rds_iam', 'CREATE ROLE "zoe.new" LOGIN IN ROLE rds_iam');
+    const bob = await sessionOn('bob.kowalski');
+    const zoe = await sessionOn('zoe.new');
+    try {
+      // What the removal's apply did on the database, replicated.
+      await onReplica('REVOKE rds_iam FROM "bob.kowalski"', `ALTER ROLE "bob.kowalski" VALID UNTIL '-infinity'`);
+      expect((await bob.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+
+      const audit = ws.audit('orders', '--outputs', outputs);
+      expect(audit.status).toBe(1);
+      const replicaAudit = audit.report.databases.orders.replicas['replica-1'];
+      expect(replicaAudit).toEqual({
+        status: 'drift', server: `${replica!.host}:${replica!.port} as dbmaster`,
+        findings: { sessionsWithoutAccess: [expect.objectContaining({ user: 'bob.kowalski', client: '127.0.0.1/32' })] }, actions: [],
+      });
+      // The replica's catalog (nobody else there) is not judged: the database's findings are as before.
+      expect(audit.report.databases.orders.findings).toMatchObject({ missing: [], undeclared: [], leftBehind: expect.arrayContaining(['bob.kowalski']) });
+
+      const ended = ws.audit('orders', '--outputs', outputs, '--terminate', '--drop-departed');
+      expect(ended.report.databases.orders.replicas['replica-1']).toMatchObject({
+        status: 'clean', findings: { sessionsWithoutAccess: [] },
+        actions: [{ action: 'ended-session', session: expect.objectContaining({ user: 'bob.kowalski' }) }],
+      });
+      await expect(bob.query('SELECT 1')).rejects.toThrow();
+      expect((await zoe.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect(await onReplica(`SELECT rolname FROM pg_roles WHERE rolname = 'bob.kowalski'`)).toEqual([{ rolname: 'bob.kowalski' }]);
+    } finally {
+      await bob.end().catch(() => undefined);
+      await zoe.end().catch(() => undefined);
+    }
+  });
+
+  test('a replica that cannot be reached makes the audit exit 2, the database itself still audited', () => {
+    const nowhere = path.join(dir, 'nowhere.json');
+    fs.writeFileSync(nowhere, JSON.stringify({ 'database-orders': { port: 1, replica_endpoints: [replica!.host] } }));
+    const audit = ws.audit('orders', '--outputs', nowhere);
+    expect(audit.status).toBe(2);
+    expect(audit.report.databases.orders.replicas['replica-1']).toEqual({ status: 'unreachable', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(audit.report.databases.orders.findings.leftBehind).toContain('bob.kowalski');
+  });
 });

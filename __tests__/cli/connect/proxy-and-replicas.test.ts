@@ -1,17 +1,8 @@
 import { resolveTarget } from '../../../cli/connect/connect';
-import { AppConfig, ManagedDatabaseConfig } from '../../../lib/model/types';
-import { fleet } from '../../fixtures/fleet';
+import { AppConfig } from '../../../lib/model/types';
+import { fleetWithProxyAndReplicas } from '../../fixtures/fleet';
 
-/** pg behind a proxy, my with two replicas in its region, and amy (Aurora) as it is. */
-const config: AppConfig = {
-  ...fleet,
-  environments: { ...fleet.environments, dr: { ...fleet.environments.production, region: 'eu-central-1' } },
-  databases: {
-    ...fleet.databases,
-    pg: { ...(fleet.databases.pg as ManagedDatabaseConfig), proxy: {}, replicas: { count: 1, environment: 'dr' } },
-    my: { ...(fleet.databases.my as ManagedDatabaseConfig), replicas: { count: 2 } },
-  },
-};
+const config: AppConfig = fleetWithProxyAndReplicas;
 const outputs = {
   'database-pg': {
     endpoint: 'pg.abc123.eu-west-1.rds.amazonaws.com', port: 5432, proxy_endpoint: 'pg.proxy-abc123.eu-west-1.rds.amazonaws.com',

@@ -6,21 +6,12 @@ import { DoctorDeps, main, resourceIdsOf } from '../../../cli/doctor/main';
 import { CommandError } from '../../../cli/shared/command';
 import type { DoctorReport } from '../../../lib/doctor/chain';
 import { simulateConnect } from '../../../lib/iam/simulate';
-import type { AppConfig, ManagedDatabaseConfig } from '../../../lib/model/types';
+import type { AppConfig } from '../../../lib/model/types';
 import type { StackJson } from '../../../lib/terraform/synthesized';
-import { FLEET_RESOURCE_IDS, fleet, NOW, people, services } from '../../fixtures/fleet';
+import { FLEET_RESOURCE_IDS, fleetWithProxyAndReplicas, NOW, people, services } from '../../fixtures/fleet';
 import { synthApp } from '../../fixtures/synth';
 
-/** pg behind a proxy with one replica in another region (dr); my with two replicas beside it; amy (Aurora) as it is. */
-const config: AppConfig = {
-  ...fleet,
-  environments: { ...fleet.environments, dr: { ...fleet.environments.production, region: 'eu-central-1' } },
-  databases: {
-    ...fleet.databases,
-    pg: { ...(fleet.databases.pg as ManagedDatabaseConfig), proxy: {}, replicas: { count: 1, environment: 'dr' } },
-    my: { ...(fleet.databases.my as ManagedDatabaseConfig), replicas: { count: 2 } },
-  },
-};
+const config: AppConfig = fleetWithProxyAndReplicas;
 const PROXY_ID = 'prx-0123456789abcdef0';
 const REPLICA_ID = 'db-PGREPLICA1AAAAAAAAAAAAAAA';
 const deployedOutputs = {

@@ -1,9 +1,9 @@
 import { checkDeploys, EntryPoint } from '../../../lib/doctor/deploys';
 import { checkLists, Listed } from '../../../lib/doctor/lists';
 import { simulateConnect } from '../../../lib/iam/simulate';
-import type { AppConfig, ManagedDatabaseConfig } from '../../../lib/model/types';
+import type { AppConfig } from '../../../lib/model/types';
 import type { StackJson } from '../../../lib/terraform/synthesized';
-import { FLEET_RESOURCE_IDS, fleet, NOW, people, services } from '../../fixtures/fleet';
+import { FLEET_RESOURCE_IDS, fleet, fleetWithProxyAndReplicas, NOW, people, services } from '../../fixtures/fleet';
 import { synthApp } from '../../fixtures/synth';
 import { runLink } from './helpers';
 
@@ -64,16 +64,7 @@ describe('the deploys link', () => {
   });
 
   describe('through a proxy or a read replica', () => {
-    /** pg behind a proxy, with one replica in another region (dr); my with two replicas beside it. */
-    const config: AppConfig = {
-      ...fleet,
-      environments: { ...fleet.environments, dr: { ...fleet.environments.production, region: 'eu-central-1' } },
-      databases: {
-        ...fleet.databases,
-        pg: { ...(fleet.databases.pg as ManagedDatabaseConfig), proxy: {}, replicas: { count: 1, environment: 'dr' } },
-        my: { ...(fleet.databases.my as ManagedDatabaseConfig), replicas: { count: 2 } },
-      },
-    };
+    const config: AppConfig = fleetWithProxyAndReplicas;
     const wayStacks: Record<string, StackJson> = Object.fromEntries(Object.entries(synthApp({ config, users: people, services })).map(([id, text]) => [id, JSON.parse(text)]));
     const ids = { ...FLEET_RESOURCE_IDS, 'pg/proxy': 'prx-0123456789abcdef0', 'pg/replica-1': 'db-PGREPLICA1AAAAAAAAAAAAAAA', 'my/replica-2': 'db-MYREPLICA2AAAAAAAAAAAAAAA' };
     const through = async (user: string, database: string, entryPoint: EntryPoint, change: Record<string, StackJson> = {}, resourceIds: Record<string, string> = ids) => {

@@ -209,14 +209,26 @@ function jsonLines<T>(node: string, script: string, args: readonly string[] = []
 }
 
 function realEngineRows(node: string): Row[] {
-  return jsonLines<EngineResult>(node, 'tools/bench/real-engines.ts').map((result): Row => {
-    if ('skipped' in result) return { what: 'Real engines', measured: 'skipped', target: result.skipped };
-    return {
-      what: `Terraform on real ${result.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${result.people.toLocaleString('en')} people: apply, then re-plan`,
-      measured: `${sec(result.applySeconds)}, re-plan ${sec(result.replanSeconds)}`,
-      target: 're-plan < 10 s',
-      pass: result.replanSeconds < 10,
-    };
+  return jsonLines<EngineResult>(node, 'tools/bench/real-engines.ts').flatMap((result): Row[] => {
+    if ('skipped' in result) return [{ what: 'Real engines', measured: 'skipped', target: result.skipped }];
+    const postgres = result.engine === 'postgres';
+    const replan = median(result.replanSeconds);
+    const planOnly = median(result.planOnlySeconds);
+    return [
+      {
+        what: `Terraform on real ${postgres ? 'PostgreSQL' : 'MariaDB'}, ${result.people.toLocaleString('en')} people (${result.instances.toLocaleString('en')} instances): apply`,
+        measured: sec(result.applySeconds),
+        target: postgres ? '< 120 s' : '',
+        ...(postgres ? { pass: result.applySeconds < 120 } : {}),
+      },
+      { what: '… re-plan with refresh, as the pipeline runs it', measured: spread(result.replanSeconds, sec), target: '< 10 s', pass: replan < 10 },
+      { what: '… of which Terraform\'s own planning (`-refresh=false`, alternating)', measured: spread(result.planOnlySeconds, sec), target: '' },
+      {
+        what: '… the refresh: connections, statements the server counted per re-plan',
+        measured: `${sec(replan - planOnly)}: ${result.connections.toLocaleString('en')} connections, ${result.statements.toLocaleString('en')} ${postgres ? 'transactions' : 'statements'}`,
+        target: '',
+      },
+    ];
   });
 }
 

@@ -1,19 +1,25 @@
 /**
  * The benchmark's real-engine part: BENCH_ENGINE_PEOPLE (default 1,000) generated people
  * applied by Terraform to a local PostgreSQL and MariaDB (the e2e harness's servers), then
- * re-planned. Prints one JSON line per engine: apply and re-plan seconds. Skips with one
- * line where Terraform, the providers or the servers cannot be had.
+ * re-planned as the pipeline does (with refresh), BENCH_ENGINE_REPLANS times (default 3)
+ * alternating with a plan without refresh (`-refresh=false`: Terraform's own planning, no
+ * read), so the difference is what the refresh costs. The servers count the connections and
+ * statements of each re-plan (PostgreSQL: pg_stat_database; MariaDB: its global status).
+ * Prints one JSON line per engine; skips with one line where Terraform, the providers or the
+ * servers cannot be had.
  */
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineTarget, withEngines } from '../e2e/engines';
+import { RunningServer } from '../e2e/servers';
 import { StackDir } from '../e2e/terraform';
 import { overridesFor } from '../e2e/workspace';
 import { APP_RUNNER } from '../shared/typescript-runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PEOPLE = Number(process.env.BENCH_ENGINE_PEOPLE ?? '1000');
+const REPLANS = Math.max(1, Number(process.env.BENCH_ENGINE_REPLANS ?? '3'));
 /** Database keys of the bench fleet (bench-app.ts) applied to real servers, and their engine. */
 const TARGETS: readonly EngineTarget[] = [
   { key: 'orders', engine: 'postgres', databases: ['orders'] },
@@ -23,8 +29,30 @@ const TARGETS: readonly EngineTarget[] = [
 export interface EngineResult {
   readonly engine: string;
   readonly people: number;
+  /** Resource instances in the stack's state. */
+  readonly instances: number;
   readonly applySeconds: number;
-  readonly replanSeconds: number;
+  /** Each re-plan with refresh, as the pipeline runs it. */
+  readonly replanSeconds: readonly number[];
+  /** Each plan without refresh, alternating with the re-plans. */
+  readonly planOnlySeconds: readonly number[];
+  /** Connections the server accepted during one re-plan, and statements it ran (PostgreSQL: transactions; each read is one). */
+  readonly connections: number;
+  readonly statements: number;
+}
+
+/** The server's count of connections and statements so far, read over its socket as the superuser. */
+function serverCounters(server: RunningServer, database: string): { connections: number; statements: number } {
+  if (server.engine === 'postgres') {
+    const out = execFileSync('psql', ['-X', '-At', '-h', server.socket, '-p', String(server.port), '-U', server.superuser, '-d', 'postgres', '-c',
+      `SELECT sessions, xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '${database}'`], { encoding: 'utf8' });
+    const [connections, statements] = out.trim().split('|').map(Number);
+    return { connections, statements };
+  }
+  const out = execFileSync('mariadb', ['--no-defaults', `--socket=${server.socket}`, '-u', server.superuser, `-p${server.masterPassword}`, '-N', '-e',
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Connections', 'Questions')"], { encoding: 'utf8' });
+  const status = new Map(out.trim().split('\n').map((line) => line.split('\t') as [string, string]));
+  return { connections: Number(status.get('Connections')), statements: Number(status.get('Questions')) };
 }
 
 async function main(): Promise<void> {
@@ -37,13 +65,28 @@ async function main(): Promise<void> {
     if (synth.status !== 0) throw new Error(`bench app synth failed:\n${synth.stderr}`);
     const tfEnv = { ...process.env, TF_PLUGIN_CACHE_DIR: pluginCache, PGPASSWORD: password, MYSQL_PASSWORD: password };
     // One engine at a time, so each measurement has the machine to itself.
-    for (const { key, engine } of TARGETS) {
+    for (const { key, engine, databases } of TARGETS) {
       const stack = new StackDir(terraform, path.join(outdir, 'stacks', `users-${key}`), tfEnv);
       const apply = await stack.apply();
       if (apply.status !== 0) throw new Error(`apply of users-${key} failed:\n${apply.stderr.slice(-3000)}`);
-      const replan = await stack.planExitCode();
-      if (replan.status !== 0) throw new Error(`re-plan of users-${key} is not empty (exit ${replan.status}):\n${replan.stdout.slice(-2000)}${replan.stderr}`);
-      const result: EngineResult = { engine, people: PEOPLE, applySeconds: apply.seconds, replanSeconds: replan.seconds };
+      const replanSeconds: number[] = [];
+      const planOnlySeconds: number[] = [];
+      let counted = { connections: 0, statements: 0 };
+      for (let run = 0; run < REPLANS; run++) {
+        const before = serverCounters(servers[key], databases[0]);
+        const replan = await stack.planExitCode();
+        if (replan.status !== 0) throw new Error(`re-plan of users-${key} is not empty (exit ${replan.status}):\n${replan.stdout.slice(-2000)}${replan.stderr}`);
+        const after = serverCounters(servers[key], databases[0]);
+        // Less MariaDB's count of the counting connection itself (PostgreSQL counts per database, and it reads another).
+        counted = { connections: after.connections - before.connections - (engine === 'mariadb' ? 1 : 0), statements: after.statements - before.statements };
+        replanSeconds.push(replan.seconds);
+        const planOnly = await stack.planExitCode('-refresh=false');
+        if (planOnly.status !== 0) throw new Error(`plan -refresh=false of users-${key} is not empty (exit ${planOnly.status})`);
+        planOnlySeconds.push(planOnly.seconds);
+      }
+      const listed = spawnSync(terraform, ['state', 'list'], { cwd: stack.dir, env: tfEnv, encoding: 'utf8' });
+      const instances = listed.stdout.trim().split('\n').filter(Boolean).length;
+      const result: EngineResult = { engine, people: PEOPLE, instances, applySeconds: apply.seconds, replanSeconds, planOnlySeconds, ...counted };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     }
   });

@@ -30,8 +30,17 @@ function awsSide(json: Record<string, any>, awsVersion: string): Record<string, 
     if (provider?.password) copy.locals = { ...copy.locals, [`${name}_provider_password`]: provider.password };
     delete copy.provider?.[name];
   }
+  const unavailable = (type: string) => UNAVAILABLE_PROVIDERS.some((p) => type.startsWith(`${p}_`));
   for (const type of Object.keys(copy.resource ?? {})) {
-    if (UNAVAILABLE_PROVIDERS.some((p) => type.startsWith(`${p}_`))) delete copy.resource[type];
+    if (unavailable(type)) delete copy.resource[type];
+  }
+  // What stays (the users stacks' terraform_data waiting point) may wait on what went.
+  for (const resources of Object.values<Record<string, { depends_on?: string[] }>>(copy.resource ?? {})) {
+    for (const resource of Object.values(resources)) {
+      if (!resource.depends_on) continue;
+      resource.depends_on = resource.depends_on.filter((address) => !unavailable(address.split('.')[0]));
+      if (resource.depends_on.length === 0) delete resource.depends_on;
+    }
   }
   if (Number(awsVersion.split('.')[0]) < 6) withoutNewerThan5(copy);
   // Terraform JSON rejects empty blocks.

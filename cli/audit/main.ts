@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { dropPostgresRole, killMysql, mysqlCatalog, postgresCatalog, redefineMysqlView, Sql, terminatePostgres } from '../../lib/audit/catalog';
-import { auditFindings, declaredFor, Findings, hasDrift, Session } from '../../lib/audit/findings';
+import { auditFindings, CatalogSnapshot, DeclaredAccess, declaredFor, Findings, hasDrift, Session } from '../../lib/audit/findings';
 import { clockFromEnv } from '../../lib/model/clock';
 import { byCodeUnit } from '../../lib/model/order';
 import type { AppConfig } from '../../lib/model/types';
@@ -71,6 +71,13 @@ async function endSessions(login: DatabaseLogin, sql: Sql, sessions: readonly Se
   return ended;
 }
 
+/** The server's catalog, and how it differs from what users.ts and services.ts declare for `login.key`. */
+async function findingsOn(login: DatabaseLogin, inputs: ValidInputs, sql: Sql): Promise<{ catalog: CatalogSnapshot; declared: DeclaredAccess; found: Findings }> {
+  const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
+  const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
+  return { catalog, declared, found: auditFindings(catalog, declared) };
+}
+
 /** Audits one database and takes the actions asked for; never throws. */
 export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<DatabaseAudit> {
   let db;
@@ -81,9 +88,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
   }
   try {
     const { sql, quote } = db;
-    const catalog = login.family === 'postgres' ? await postgresCatalog(sql) : await mysqlCatalog(sql);
-    const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
-    const found = auditFindings(catalog, declared);
+    const { catalog, declared, found } = await findingsOn(login, inputs, sql);
     const actions: AuditAction[] = [];
     const attempt = recorder(actions);
     const ended = await endSessions(login, sql, options.terminate ? found.sessionsWithoutAccess : [], attempt);
@@ -134,9 +139,7 @@ export async function auditReplica(login: DatabaseLogin, inputs: ValidInputs, op
     return { status: 'unreachable', error: (error as Error).message };
   }
   try {
-    const catalog = login.family === 'postgres' ? await postgresCatalog(db.sql) : await mysqlCatalog(db.sql);
-    const declared = declaredFor(login.key, inputs.validated, [login.masterUser, login.user], inputs.services);
-    const found = auditFindings(catalog, declared).sessionsWithoutAccess;
+    const found = (await findingsOn(login, inputs, db.sql)).found.sessionsWithoutAccess;
     const actions: AuditAction[] = [];
     const ended = await endSessions(login, db.sql, options.terminate ? found : [], recorder(actions));
     const still = found.filter((s) => !ended.has(s.id));

@@ -6,7 +6,7 @@ import { Role } from '../.gen/providers/mysql/role';
 import { User } from '../.gen/providers/mysql/user';
 import { MYSQL_TIER_PRIVILEGES, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
-import { forEachMap } from './for-each-map';
+import { forEachShards } from './for-each-map';
 import { peopleBarrier } from './people-barrier';
 
 export interface MysqlAccessProps {
@@ -75,36 +75,40 @@ export class MysqlAccess extends Construct {
     }
     this.tierRoles = roles;
 
-    // One resource per kind for everyone, keyed by username: per-person state addresses
-    // stay stable (`mysql_user.…["jane"]`) and synth cost does not grow with people. One map
-    // (username → tier role) serves both: the user reads only the key, so a tier change
-    // touches only the grant, never the user.
-    const people = forEachMap(this, 'people', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
-    const users = new User(this, 'users', {
+    // Resources per kind keyed by username, people spread over shards (see forEachShards):
+    // per-person state addresses stay stable (`mysql_user.…-<shard>["jane"]`) and synth cost
+    // does not grow with people. One map (username → tier role) serves both: the user reads
+    // only the key, so a tier change touches only the grant, never the user.
+    const shards = forEachShards(this, 'people', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
+    const users = shards.map(({ shard, iterator: people }) => new User(this, `users-${shard}`, {
       forEach: people,
       user: people.key,
       host: MYSQL_IAM_HOST,
       authPlugin: 'AWSAuthenticationPlugin',
       tlsOption: 'SSL',
-    });
-    const tiers = new Grant(this, 'user-tiers', {
+    }));
+    const usersReady = peopleBarrier(this, 'users-ready', [...users, ...TIERS.map((t) => roles[t])]);
+    const tiers = shards.map(({ shard, iterator: people }) => new Grant(this, `user-tiers-${shard}`, {
       forEach: people,
       user: people.key,
       host: MYSQL_IAM_HOST,
       database: '*',
       table: '*',
       roles: [people.value],
-      dependsOn: [peopleBarrier(this, 'users-ready', [users, ...TIERS.map((t) => roles[t])])],
-    });
+      dependsOn: [usersReady],
+    }));
     if (props.defaultRoles) {
+      const tiersReady = peopleBarrier(this, 'user-tiers-ready', tiers);
       // A tier change updates this in place (SET DEFAULT ROLE) once the new role is granted.
-      new DefaultRoles(this, 'user-default-roles', {
-        forEach: people,
-        user: people.key,
-        host: MYSQL_IAM_HOST,
-        roles: [people.value],
-        dependsOn: [peopleBarrier(this, 'user-tiers-ready', [tiers])],
-      });
+      for (const { shard, iterator: people } of shards) {
+        new DefaultRoles(this, `user-default-roles-${shard}`, {
+          forEach: people,
+          user: people.key,
+          host: MYSQL_IAM_HOST,
+          roles: [people.value],
+          dependsOn: [tiersReady],
+        });
+      }
     }
   }
 }

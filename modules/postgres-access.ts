@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEPARTED_ROLE, PASSWORD_NEVER_VALID } from '../lib/audit/markers';
 import { POSTGRES_TIER_GRANTS, TIER_PARENT, tierRoleName } from '../lib/model/tiers';
 import { DatabaseGrant, Tier, TIERS } from '../lib/model/types';
-import { forEachMap, ForEachValue } from './for-each-map';
+import { forEachShards, ForEachValue } from './for-each-map';
 import { peopleBarrier } from './people-barrier';
 
 /** The role RDS lets in with an IAM token instead of a password. */
@@ -47,8 +47,8 @@ export interface PostgresAccessProps {
 
 /**
  * IAM-authenticated PostgreSQL users and the tier roles they belong to. Tier roles are
- * created once per database; a person is an instance of the `users` role resource (keyed by
- * username) plus their memberships in `rds_iam` and their tier, so a tier change replaces one
+ * created once per database; a person is an instance of a `users-<shard>` role resource (keyed
+ * by username) plus their memberships in `rds_iam` and their tier, so a tier change replaces one
  * membership. Each person works as their tier role from login
  * (`ALTER ROLE … SET role`), so what an admin creates belongs to the admin tier role:
  * every tier sees it at once and the grants never drift.
@@ -134,26 +134,29 @@ export class PostgresAccess extends Construct {
     // would fail every later apply for everyone: `npm run audit -- --drop-departed` gives
     // what it owns to iam_departed and drops it, or says why not.
     const locked = new Set(props.locked ?? []);
-    const people = forEachMap(this, 'people', [...props.grants, ...locked], (g) => g.username, (g) => PERSON[locked.has(g) ? 'locked' : 'login'][g.tier]);
-    const users = new Role(this, 'users', {
-      forEach: people,
-      name: people.key,
-      login: people.getBoolean('login'),
-      // Work as the tier role from login: objects people create belong to it, not to them.
-      // Kept while locked: it marks the role as one of ours for the audit.
-      assumeRole: people.getString('tier'),
-      validUntil: PASSWORD_NEVER_VALID,
-      skipReassignOwned: true,
-      skipDropRole: true,
-      // Memberships are the grants below; the role must not revoke them as unlisted.
-      lifecycle: { ignoreChanges: ['roles'] },
-      dependsOn: TIERS.map((t) => roles[t]),
-    });
-    const members = forEachMap(this, 'people_tiers', props.grants, (g) => g.username, (g) => tierRoleName(g.tier));
+    // People are spread over shards (a role resource, and two grant resources, per shard; see forEachShards).
+    const users = forEachShards(this, 'people', [...props.grants, ...locked], (g) => g.username, (g) => PERSON[locked.has(g) ? 'locked' : 'login'][g.tier])
+      .map(({ shard, iterator: people }) => new Role(this, `users-${shard}`, {
+        forEach: people,
+        name: people.key,
+        login: people.getBoolean('login'),
+        // Work as the tier role from login: objects people create belong to it, not to them.
+        // Kept while locked: it marks the role as one of ours for the audit.
+        assumeRole: people.getString('tier'),
+        validUntil: PASSWORD_NEVER_VALID,
+        skipReassignOwned: true,
+        skipDropRole: true,
+        // Memberships are the grants below; the role must not revoke them as unlisted.
+        lifecycle: { ignoreChanges: ['roles'] },
+        dependsOn: TIERS.map((t) => roles[t]),
+      }));
     // The provider's role update re-grants the memberships it read at plan time, so grants
     // must change after it: created before, destroyed after (create_before_destroy).
-    const membership = { forEach: members, role: members.key, dependsOn: [peopleBarrier(this, 'users-ready', [users])], lifecycle: { createBeforeDestroy: true } };
-    new GrantRole(this, 'users-iam', { ...membership, grantRole: RDS_IAM_ROLE });
-    new GrantRole(this, 'users-tier', { ...membership, grantRole: members.value });
+    const usersReady = peopleBarrier(this, 'users-ready', users);
+    for (const { shard, iterator: members } of forEachShards(this, 'people_tiers', props.grants, (g) => g.username, (g) => tierRoleName(g.tier))) {
+      const membership = { forEach: members, role: members.key, dependsOn: [usersReady], lifecycle: { createBeforeDestroy: true } };
+      new GrantRole(this, `users-iam-${shard}`, { ...membership, grantRole: RDS_IAM_ROLE });
+      new GrantRole(this, `users-tier-${shard}`, { ...membership, grantRole: members.value });
+    }
   }
 }

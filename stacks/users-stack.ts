@@ -85,6 +85,11 @@ export class UsersStack extends EnvironmentStack {
         // RDS has no superuser; the provider must not assume one.
         superuser: false,
         connectTimeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
+        // One connection, reused: the provider closes every connection it is not handing
+        // straight to a waiting read, so with its default of 20 a re-plan of 1,000 people opened
+        // 4,000 (a TLS handshake and login each); with one, and Terraform's parallel reads queued
+        // on it, about 250 (`npm run bench`). Its statements never wait on a second connection.
+        maxConnections: 1,
         ...(login === 'iam' ? { awsRdsIamAuth: true, awsRdsIamRegion: props.environment.region } : {}),
       });
       this.access = new PostgresAccess(this, 'access', {

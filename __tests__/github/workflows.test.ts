@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PRIVILEGED_PG_OPTIONS } from '../../lib/model/defaults';
+import { PRIVILEGED_PG_OPTIONS, USERS_STACK_TERRAFORM } from '../../lib/model/defaults';
 
 /**
  * The example workflows. The access review's step that collects acknowledgements from approving
@@ -145,5 +145,14 @@ describe('the example workflows', () => {
     const scripts = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     for (const name of ['deploy', 'diff']) expect(scripts[name]).toMatch(new RegExp(`^PGOPTIONS='${PRIVILEGED_PG_OPTIONS}' cdktf `));
     expect(read('scheduled-deploy.yml')).toContain(`      PGOPTIONS: "${PRIVILEGED_PG_OPTIONS}"\n`);
+  });
+
+  test('the users stacks deploy as the bench measures them, after their state is moved to shards; the IAM side deploys even when they fail', () => {
+    const deploy = read('scheduled-deploy.yml');
+    const users = deploy.indexOf("npx cdktf deploy 'users-*'");
+    expect(deploy.indexOf('npm run migrate-state')).toBeGreaterThan(deploy.indexOf('npx cdktf synth'));
+    expect(users).toBeGreaterThan(deploy.indexOf('npm run migrate-state'));
+    expect(deploy).toContain(`        env:\n          GOGC: "${USERS_STACK_TERRAFORM.gogc}"\n        run: npx cdktf deploy 'users-*' --auto-approve --ignore-missing-stack-dependencies --terraform-parallelism ${USERS_STACK_TERRAFORM.parallelism}\n`);
+    expect(deploy).toMatch(/\n        if: \$\{\{ !cancelled\(\) \}\}\n        run: npx cdktf deploy '\{identity-center,connect-policy-\*,services-\*\}' /);
   });
 });

@@ -14,7 +14,7 @@ import { validateInputs } from '../../lib/validation/inputs';
 import { RDS_CA_BUNDLE_PEM } from '../../lib/tls/rds-ca-bundle';
 import { deployedAccess } from '../../lib/access/deployed-access';
 import { existingFleet, existingPeople, fleet, mariadbFleet, mariadbPeople, NOW, onlyDatabases, people } from '../fixtures/fleet';
-import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp, synthStacks } from '../fixtures/synth';
+import { forEachMaps, instances, LOCAL_FOR_EACH, resourcesOfType, synthApp, synthStacks, unsharded } from '../fixtures/synth';
 import '../fixtures/cdktf-matchers';
 
 const USER_STACKS = ['users-pg', 'users-my', 'users-apg', 'users-amy'];
@@ -95,17 +95,19 @@ describe('UsersStack (PostgreSQL)', () => {
     const ready = [expect.stringMatching(/^terraform_data\.access_users-ready_/)];
     expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: 'rds_iam', depends_on: ready });
     expect(pg).toHaveResourceWithProperties(PgGrantRole, { role: '${each.key}', grant_role: '${each.value}', depends_on: ready });
-    expect(Object.values(resourcesOfType(pg, 'terraform_data'))).toEqual([expect.objectContaining({ depends_on: [expect.stringMatching(/^postgresql_role\.access_users_/)] })]);
+    // Every shard of the people's roles, each once.
+    const [barrier] = Object.values(resourcesOfType(pg, 'terraform_data')) as { depends_on: string[] }[];
+    expect(barrier.depends_on).toEqual(Object.keys(resourcesOfType(pg, 'postgresql_role')).filter((n) => n.startsWith('access_users-')).map((n) => `postgresql_role.${n}`));
   });
 
   test('an expired person keeps a locked role: NOLOGIN and in no role', () => {
     const dave = [...instances(pg).keys()].filter((address) => address.endsWith('["dave"]'));
-    expect(dave).toEqual([expect.stringMatching(/^postgresql_role\.access_users_\w+\["dave"\]$/)]);
+    expect(dave).toEqual([expect.stringMatching(/^postgresql_role\.access_users-[0-9a-f]{2}_\w+\["dave"\]$/)]);
     expect(forEachMaps(pg, 'postgresql_role')).toEqual([expect.objectContaining({ dave: { tier: 'iam_read', login: false } })]);
   });
 
   test('three resource instances per person with access, one per expired person', () => {
-    const people = [...instances(pg).keys()].filter((a) => a.includes('["')).map((a) => a.replace(/_[0-9A-F]{8}\[/, '['));
+    const people = [...instances(pg).keys()].filter((a) => a.includes('["')).map(unsharded);
     expect(people).toEqual([
       'postgresql_grant_role.access_users-iam["alice"]', 'postgresql_grant_role.access_users-iam["bob"]',
       'postgresql_grant_role.access_users-tier["alice"]', 'postgresql_grant_role.access_users-tier["bob"]',
@@ -222,7 +224,7 @@ describe('UsersStack (MySQL)', () => {
       depends_on: [expect.stringMatching(/^terraform_data\.access_users-ready_/)],
     });
     expect(Object.values(resourcesOfType(my, 'terraform_data'))).toEqual([
-      expect.objectContaining({ depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users_/), expect.stringMatching(/^mysql_role\.access_tier-read_/)]) }),
+      expect.objectContaining({ depends_on: expect.arrayContaining([expect.stringMatching(/^mysql_user\.access_users-[0-9a-f]{2}_/), expect.stringMatching(/^mysql_role\.access_tier-read_/)]) }),
     ]);
     const personal = [...instances(my).keys()].filter((a) => a.includes('["'));
     expect(personal).toHaveLength(3 * 2);
@@ -311,13 +313,13 @@ describe('users.ts changes touch only what they should', () => {
     const added: UserEntry = { username: 'zed', access: { pg: 'read', my: 'read' } };
     const after = synthApp({ users: [...people, added] });
     expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
-      expect.stringMatching(/^postgresql_grant_role\.access_users-iam_\w+\["zed"\]$/),
-      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["zed"\]$/),
-      expect.stringMatching(/^postgresql_role\.access_users_\w+\["zed"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-iam-[0-9a-f]{2}_\w+\["zed"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier-[0-9a-f]{2}_\w+\["zed"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users-[0-9a-f]{2}_\w+\["zed"\]$/),
     ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
-      expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["zed"\]$/),
-      expect.stringMatching(/^mysql_user\.access_users_\w+\["zed"\]$/),
+      expect.stringMatching(/^mysql_grant\.access_user-tiers-[0-9a-f]{2}_\w+\["zed"\]$/),
+      expect.stringMatching(/^mysql_user\.access_users-[0-9a-f]{2}_\w+\["zed"\]$/),
     ]);
     for (const id of ['users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
   });
@@ -325,13 +327,17 @@ describe('users.ts changes touch only what they should', () => {
   test('removing one person removes only their resources', () => {
     const after = synthApp({ users: people.filter((p) => p.username !== 'bob') });
     expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
-      expect.stringMatching(/^postgresql_grant_role\.access_users-iam_\w+\["bob"\]$/),
-      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob"\]$/),
-      expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-iam-[0-9a-f]{2}_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier-[0-9a-f]{2}_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users-[0-9a-f]{2}_\w+\["bob"\]$/),
+      // Bob was alone in his shard, which goes: the waiting point no longer names it (its
+      // depends_on, not an instance: the real-engine removal plan changes only bob).
+      expect.stringMatching(/^terraform_data\.access_users-ready_\w+$/),
     ]);
     expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([
-      expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/),
-      expect.stringMatching(/^mysql_user\.access_users_\w+\["bob"\]$/),
+      expect.stringMatching(/^mysql_grant\.access_user-tiers-[0-9a-f]{2}_\w+\["bob"\]$/),
+      expect.stringMatching(/^mysql_user\.access_users-[0-9a-f]{2}_\w+\["bob"\]$/),
+      expect.stringMatching(/^terraform_data\.access_users-ready_\w+$/),
     ]);
   });
 
@@ -341,10 +347,10 @@ describe('users.ts changes touch only what they should', () => {
     for (const id of ['database-pg', 'database-my', 'users-apg', 'users-amy']) expect(after[id]).toBe(base[id]);
     // The role's assume_role follows the tier; the tier membership is replaced.
     expect(changedAddresses(base['users-pg'], after['users-pg'])).toEqual([
-      expect.stringMatching(/^postgresql_grant_role\.access_users-tier_\w+\["bob"\]$/),
-      expect.stringMatching(/^postgresql_role\.access_users_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_grant_role\.access_users-tier-[0-9a-f]{2}_\w+\["bob"\]$/),
+      expect.stringMatching(/^postgresql_role\.access_users-[0-9a-f]{2}_\w+\["bob"\]$/),
     ]);
-    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers_\w+\["bob"\]$/)]);
+    expect(changedAddresses(base['users-my'], after['users-my'])).toEqual([expect.stringMatching(/^mysql_grant\.access_user-tiers-[0-9a-f]{2}_\w+\["bob"\]$/)]);
   });
 
   test.each(USER_STACKS)('%s matches its snapshot', (id) => {

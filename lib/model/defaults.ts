@@ -25,6 +25,16 @@ export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
  */
 export const PRIVILEGED_PG_OPTIONS = '-c search_path=pg_catalog,pg_temp';
 
+/**
+ * How the pipeline runs Terraform on the users stacks (and `npm run bench` measures it):
+ * `-parallelism` high enough that reads queue on the PostgreSQL provider's one connection, which
+ * it then hands from read to read instead of logging in anew (stacks/users-stack.ts), and Go's
+ * garbage collector at a quarter of its default pace (`GOGC`): a quarter less Terraform CPU for
+ * about twice the memory (some 800 MB at 1,000 people). The AWS stacks keep Terraform's default
+ * parallelism: their APIs throttle.
+ */
+export const USERS_STACK_TERRAFORM = { parallelism: 300, gogc: '400' } as const;
+
 export const ENGINE_PORTS = { postgres: 5432, mysql: 3306 } as const;
 
 /** Certificate authorities RDS offers today; `rds-ca-2019` expired in 2024. */

@@ -223,6 +223,7 @@ function realEngineRows(node: string): Row[] {
       },
       { what: '… re-plan with refresh, as the pipeline runs it', measured: spread(result.replanSeconds, sec), target: '< 10 s', pass: replan < 10 },
       { what: '… of which Terraform\'s own planning (`-refresh=false`, alternating)', measured: spread(result.planOnlySeconds, sec), target: '' },
+      { what: '… the same re-plan at Terraform\'s defaults (`-parallelism=10`, GOGC unset), alternating', measured: spread(result.defaultReplanSeconds, sec), target: '' },
       {
         what: '… the refresh: connections, statements the server counted per re-plan',
         measured: `${sec(replan - planOnly)}: ${result.connections.toLocaleString('en')} connections, ${result.statements.toLocaleString('en')} ${postgres ? 'transactions' : 'statements'}`,

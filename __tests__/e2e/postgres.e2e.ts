@@ -441,6 +441,23 @@ describe('failures are quick and clear, and leave the state as it was', () => {
     ['a server certificate from another CA', () => ws.synth({ RDS_IAM_ORDERS_CA_BUNDLE: context.certs.otherCa }), undefined, /certificate/i],
     ['a wrong password', () => ws.synth(), 'not-the-password', /password authentication failed for user "dbmaster"/],
   ])('%s', (_what, synth, password, message) => expectQuickCleanFailure(ws, 'orders', synth, password, message));
+
+  test('a session holding the advisory lock the provider takes on a role: the plan gives up at lock_timeout instead of waiting for as long as it is held, then runs once it is released', async () => {
+    ws.synth();
+    // Any person may: pg_advisory_lock is PUBLIC, and the provider reads iam_admin's default privileges under that lock.
+    const session = new Client({ host: orders.host, port: orders.port, user: 'alice.ng', password: 'stand-in-token', database: 'orders', ssl: { ca: fs.readFileSync(ca, 'utf8') } });
+    await session.connect();
+    try {
+      await session.query("SELECT pg_advisory_lock(oid::bigint) FROM pg_roles WHERE rolname = 'iam_admin'");
+      const held = await ws.stack('orders').planExitCode();
+      expect(held).toEqual(expect.objectContaining({ status: 1, stderr: expect.stringMatching(/lock timeout/) }));
+      // About lock_timeout for each resource that reads the role under its lock (five of iam_admin's default privileges), one at a time.
+      expect(held.seconds).toBeLessThan(120);
+    } finally {
+      await session.end();
+    }
+    expect([0, 2]).toContain((await ws.stack('orders').planExitCode()).status);
+  });
 });
 
 describe('npm run audit on a read replica: a second server standing in for one (the same roles, made by hand)', () => {

@@ -11,14 +11,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import { shardMigration, StateV4 } from '../../lib/terraform/state-shards';
+import { shardMigration, StateMigrationError, StateV4 } from '../../lib/terraform/state-shards';
 import { StackJson } from '../../lib/terraform/synthesized';
 import { CommandError, runCommand, Write } from '../shared/command';
 
-const USAGE = `usage: npm run migrate-state -- [--dry-run] [users-<key> ...]
+const USAGE = `usage: npm run migrate-state -- [--dry-run] [--ready <file>] [users-<key> ...]
   Moves each users stack's Terraform state (default: every users stack npx cdktf synth wrote
   to cdktf.out) to people spread over shards. Run npx cdktf synth first, with the credentials
-  its state backend needs. --dry-run prints every move and writes nothing.`;
+  its state backend needs. --dry-run prints every move and writes nothing. A stack that fails
+  does not stop the others; the exit code is 1 if any failed. --ready writes the names of the
+  stacks left ready to deploy (moved, or nothing to move), one a line.`;
 
 interface Manifest {
   readonly stacks: Readonly<Record<string, { readonly workingDirectory: string; readonly synthesizedStackPath: string }>>;
@@ -33,45 +35,59 @@ function terraform(bin: string, args: readonly string[], dir: string, env: NodeJ
   return run.stdout;
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write): Promise<void> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true });
+/** Moves one stack's state; what it did, as a line. */
+function migrateStack(name: string, outdir: string, entry: Manifest['stacks'][string], bin: string, env: NodeJS.ProcessEnv, dryRun: boolean): string {
+  const dir = path.join(outdir, entry.workingDirectory);
+  const stack = JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), 'utf8')) as StackJson;
+  terraform(bin, ['init', '-input=false', '-no-color'], dir, env);
+  const pulled = terraform(bin, ['state', 'pull'], dir, env).trim();
+  if (pulled === '') return `${name}: no state yet, nothing to move\n`;
+  const { moves, state } = shardMigration(JSON.parse(pulled) as StateV4, stack);
+  if (state === undefined) return `${name}: nothing to move\n`;
+  if (dryRun) return `${name}: ${moves.length} resource instances would move (dry run, nothing written):\n${moves.map((m) => `  ${m.from} -> ${m.to}\n`).join('')}`;
+  // Beside the stack, readable by this user alone, and gone once pushed: a state can hold secrets.
+  const scratch = fs.mkdtempSync(path.join(dir, '.state-migration-'));
+  try {
+    const file = path.join(scratch, 'state.json');
+    fs.writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+    terraform(bin, ['state', 'push', file], dir, env);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return `${name}: ${moves.length} resource instances moved to their shards (state serial ${state.serial})\n`;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, write: Write): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, ready: { type: 'string' } }, allowPositionals: true });
   const outdir = path.resolve(env.CDKTF_OUTDIR ?? 'cdktf.out');
   const manifestFile = path.join(outdir, 'manifest.json');
+  // Written first, empty: whatever fails below, no stack is deployed as ready that was not.
+  if (values.ready !== undefined) fs.writeFileSync(values.ready, '');
   if (!fs.existsSync(manifestFile)) throw new CommandError(`no ${manifestFile}: run npx cdktf synth first`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
   const names = positionals.length > 0 ? positionals : Object.keys(manifest.stacks).filter((n) => n.startsWith('users-')).sort();
-  const unknown = names.filter((n) => !n.startsWith('users-') || manifest.stacks[n] === undefined);
+  const unknown = names.filter((n) => !n.startsWith('users-') || !Object.prototype.hasOwnProperty.call(manifest.stacks, n));
   if (unknown.length > 0) throw new CommandError(`not a synthesized users stack: ${unknown.join(', ')} (the users stacks: ${Object.keys(manifest.stacks).filter((n) => n.startsWith('users-')).join(', ') || 'none'})`);
   const bin = env.TERRAFORM_BINARY_NAME ?? 'terraform';
+  const ready: string[] = [];
+  const failed: string[] = [];
+  // One stack that cannot be moved (its backend unreachable, a state written by something else)
+  // must not keep every other database's removals from deploying.
   for (const name of names) {
-    const dir = path.join(outdir, manifest.stacks[name].workingDirectory);
-    const stack = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[name].synthesizedStackPath), 'utf8')) as StackJson;
-    terraform(bin, ['init', '-input=false', '-no-color'], dir, env);
-    const pulled = terraform(bin, ['state', 'pull'], dir, env).trim();
-    if (pulled === '') {
-      write(`${name}: no state yet, nothing to move\n`);
-      continue;
-    }
-    const { moves, state } = shardMigration(JSON.parse(pulled) as StateV4, stack);
-    if (state === undefined) {
-      write(`${name}: nothing to move\n`);
-      continue;
-    }
-    if (values['dry-run']) {
-      write(`${name}: ${moves.length} resource instances would move (dry run, nothing written):\n${moves.map((m) => `  ${m.from} -> ${m.to}\n`).join('')}`);
-      continue;
-    }
-    // Beside the stack, readable by this user alone, and gone once pushed: a state can hold secrets.
-    const scratch = fs.mkdtempSync(path.join(dir, '.state-migration-'));
     try {
-      const file = path.join(scratch, 'state.json');
-      fs.writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
-      terraform(bin, ['state', 'push', file], dir, env);
-    } finally {
-      fs.rmSync(scratch, { recursive: true, force: true });
+      write(migrateStack(name, outdir, manifest.stacks[name], bin, env, values['dry-run'] === true));
+      ready.push(name);
+    } catch (error) {
+      // Terraform failed, the state is not one to move, or it is not JSON: this stack's problem alone.
+      if (!(error instanceof CommandError || error instanceof StateMigrationError || error instanceof SyntaxError)) throw error;
+      failed.push(name);
+      write(`${name}: not moved, not ready to deploy: ${(error as Error).message}\n`);
     }
-    write(`${name}: ${moves.length} resource instances moved to their shards (state serial ${state.serial})\n`);
   }
+  if (values.ready !== undefined && !values['dry-run']) fs.writeFileSync(values.ready, ready.map((n) => `${n}\n`).join(''));
+  if (failed.length === 0) return 0;
+  write(`migrate-state: ${failed.length} of ${names.length} users stacks failed: ${failed.join(', ')}\n`);
+  return 1;
 }
 
 if (require.main === module) runCommand('migrate-state', main, { usage: USAGE });

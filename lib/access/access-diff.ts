@@ -137,6 +137,11 @@ function privilegesChange(where: string, before: readonly string[] = [], after: 
 export const hasChanges = (c: LinesChange) => c.added.length > 0 || c.removed.length > 0;
 
 /** Everything that differs in deployed access (and expiry) between two revisions. */
+/** `record[key]` when it is the record's own: a person named `constructor` is not Object's. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDiff {
   const a = base.access;
   const b = head.access;
@@ -150,17 +155,17 @@ export function accessDiff(base: RevisionAccess, head: RevisionAccess): AccessDi
   const empty: DeployedDatabase = { people: {}, tiers: {}, scopes: [], perPerson: [], network: [] };
 
   for (const database of keysOf(a.databases, b.databases)) {
-    const was = a.databases[database] ?? empty;
-    const is = b.databases[database] ?? empty;
+    const was = own(a.databases, database) ?? empty;
+    const is = own(b.databases, database) ?? empty;
     for (const person of keysOf(was.people, is.people)) {
-      const from = was.people[person];
-      const to = is.people[person];
+      const from = own(was.people, person);
+      const to = own(is.people, person);
       if (from === undefined) gains.push({ person, database, to });
       else if (to === undefined) losses.push({ person, database, from });
       else if (from !== to) tierChanges.push({ person, database, from, to });
     }
     for (const tier of keysOf(was.tiers, is.tiers)) {
-      abilities.push(privilegesChange(`${database} ${tier}`, was.tiers[tier], is.tiers[tier]));
+      abilities.push(privilegesChange(`${database} ${tier}`, own(was.tiers, tier), own(is.tiers, tier)));
     }
     scopes.push(linesChange(database, was.scopes, is.scopes));
     perPerson.push(linesChange(database, was.perPerson, is.perPerson));

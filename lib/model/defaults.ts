@@ -22,8 +22,13 @@ export const DEFAULT_ATTRIBUTE_SOURCE = '${path:userName}';
  * PGOPTIONS): only the catalog and then temporary objects are searched, so no function or operator
  * a tier creates in a schema it may write (public, say) can stand in for a built-in the master calls
  * by name. Qualifying calls is not enough: an exact argument match wins from any schema on the path.
+ * And no lock waits longer than 10 s: any session, even the read tier's, may hold the advisory lock
+ * the provider takes on a role (pg_advisory_xact_lock after `SET statement_timeout = 0`) and would
+ * otherwise hold every plan and removal of that database, and the pipeline, for as long as it liked.
+ * The provider takes it once per resource that reads that role, one at a time (one connection):
+ * a held lock fails a plan after about 10 s for each (iam_admin: five, under a minute).
  */
-export const PRIVILEGED_PG_OPTIONS = '-c search_path=pg_catalog,pg_temp';
+export const PRIVILEGED_PG_OPTIONS = '-c search_path=pg_catalog,pg_temp -c lock_timeout=10s';
 
 /**
  * How the pipeline runs Terraform on the users stacks (and `npm run bench` measures it):

@@ -35,6 +35,9 @@ export interface StateInstance {
   readonly [other: string]: unknown;
 }
 
+/** Why a state cannot be moved: it is not one this was made for. Nothing was changed. */
+export class StateMigrationError extends Error {}
+
 /** One instance's move: `type.name["key"]` addresses. */
 export interface ShardMove {
   readonly from: string;
@@ -63,7 +66,7 @@ const address = (type: string, name: string, key?: string | number) => `${type}.
  * in the state: that state is not the one this was made for.
  */
 export function shardMigration(state: StateV4, stack: StackJson): ShardMigration {
-  if (state.version !== 4) throw new Error(`state format version ${state.version} is not 4: upgrade with a current Terraform first`);
+  if (state.version !== 4) throw new StateMigrationError(`state format version ${state.version} is not 4: upgrade with a current Terraform first`);
   const configured = new Set<string>();
   /** `type base` → shard → [resource name, its keys]. */
   const shards = new Map<string, Map<string, [string, Set<string>]>>();
@@ -103,7 +106,7 @@ export function shardMigration(state: StateV4, stack: StackJson): ShardMigration
         continue;
       }
       const to = address(resource.type, target[0], key);
-      if (inState.has(to)) throw new Error(`${to} is already in the state: it was migrated, or written, by something else; nothing was changed`);
+      if (inState.has(to)) throw new StateMigrationError(`${to} is already in the state: it was migrated, or written, by something else; nothing was changed`);
       moves.push({ from: address(resource.type, resource.name, key), to });
       const entry = added.get(target[0]) ?? { resource: { ...resource, name: target[0], instances: [] }, instances: [] };
       entry.instances.push(instance);

@@ -46,7 +46,7 @@ describe('npm run migrate-state', () => {
   const terraform = path.join(dir, 'terraform');
   fs.writeFileSync(terraform, `#!/bin/sh
 printf '%s|%s\\n' "$(pwd)" "$*" >> "$FAKE_TF_LOG"
-if [ "$1" = "$FAKE_TF_FAIL" ]; then echo "Error: $1 refused" >&2; exit 1; fi
+if [ "$1" = "$FAKE_TF_FAIL" ]; then case "$(pwd)" in *"$FAKE_TF_FAIL_IN"*) echo "Error: $1 refused" >&2; exit 1 ;; esac; fi
 case "$1 $2" in
   "state pull") if [ -f "$FAKE_TF_STATE" ]; then /bin/cat "$FAKE_TF_STATE"; fi ;;
   "state push") /bin/cp "$3" "$FAKE_TF_PUSHED" ;;
@@ -55,18 +55,18 @@ exit 0
 `, { mode: 0o755 });
 
   /** Runs the command against `state` (none: a stack never deployed); what it printed, the Terraform calls, and the state pushed. */
-  async function migrate(argv: string[], options: { state?: StateV4; fail?: string; outdir?: string } = {}) {
+  async function migrate(argv: string[], options: { state?: StateV4; fail?: string; failIn?: string; outdir?: string } = {}) {
     const run = fs.mkdtempSync(path.join(dir, 'run-'));
     const files = { log: path.join(run, 'calls.log'), state: path.join(run, 'pulled.json'), pushed: path.join(run, 'pushed.json') };
     if (options.state) fs.writeFileSync(files.state, JSON.stringify(options.state));
     let out = '';
-    await main(argv, {
+    const code = await main(argv, {
       CDKTF_OUTDIR: options.outdir ?? outdir, TERRAFORM_BINARY_NAME: terraform,
-      FAKE_TF_LOG: files.log, FAKE_TF_STATE: files.state, FAKE_TF_PUSHED: files.pushed, FAKE_TF_FAIL: options.fail ?? '',
+      FAKE_TF_LOG: files.log, FAKE_TF_STATE: files.state, FAKE_TF_PUSHED: files.pushed, FAKE_TF_FAIL: options.fail ?? '', FAKE_TF_FAIL_IN: options.failIn ?? '',
     }, (text) => (out += text));
     const calls = fs.existsSync(files.log) ? fs.readFileSync(files.log, 'utf8').trim().split('\n') : [];
     const pushed = fs.existsSync(files.pushed) ? JSON.parse(fs.readFileSync(files.pushed, 'utf8')) as StateV4 : undefined;
-    return { out, calls, pushed };
+    return { code, out, calls, pushed };
   }
 
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -121,15 +121,46 @@ exit 0
     expect(fs.existsSync(log)).toBe(false);
   });
 
-  test('fails when terraform fails, with what it said, and goes no further', async () => {
-    const log = path.join(dir, 'failed-init.log');
-    const env = { CDKTF_OUTDIR: outdir, TERRAFORM_BINARY_NAME: terraform, FAKE_TF_LOG: log, FAKE_TF_FAIL: 'init' };
-    await expect(main([], env, () => undefined)).rejects.toThrow(/init( -input=false)? failed in \S+\/stacks\/users-pg:\nError: init refused$/);
-    expect(fs.readFileSync(log, 'utf8')).toBe(`${here('init -input=false -no-color')}\n`);
+  test('fails when terraform fails, with what it said, and goes no further in that stack', async () => {
+    const { code, out, calls } = await migrate([], { state: former, fail: 'init' });
+    expect(code).toBe(1);
+    expect(out).toMatch(/^users-pg: not moved, not ready to deploy: \S+ init failed in \S+\/stacks\/users-pg:\nError: init refused\n/);
+    expect(out).toMatch(/\nmigrate-state: 1 of 1 users stacks failed: users-pg\n$/);
+    expect(calls).toEqual([here('init -input=false -no-color')]);
   });
 
-  // main.ts names a command by its first two arguments, meant for `state pull`/`state push`: init's first flag comes along.
   test('fails when terraform fails, naming the command without its flags', async () => {
-    await expect(migrate([], { state: former, fail: 'init' })).rejects.toThrow(/terraform init failed/);
+    expect((await migrate([], { state: former, fail: 'init' })).out).toMatch(/\/terraform init failed in /);
+  });
+
+  describe('with more than one users stack', () => {
+    // A second users stack beside the first, the same people (each stack has its own folder).
+    const twoStacks = path.join(dir, 'two', 'cdktf.out');
+    for (const name of ['users-a', 'users-b']) {
+      fs.mkdirSync(path.join(twoStacks, 'stacks', name), { recursive: true });
+      fs.writeFileSync(path.join(twoStacks, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack));
+    }
+    fs.writeFileSync(path.join(twoStacks, 'manifest.json'), JSON.stringify({ stacks: Object.fromEntries(['users-a', 'users-b'].map((name) => [name, { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }])) }));
+    const ready = path.join(dir, 'two', 'ready.txt');
+
+    test('one stack that cannot be moved keeps no other from moving, and --ready lists only those that can deploy', async () => {
+      const { code, out, pushed } = await migrate(['--ready', ready], { state: former, fail: 'init', failIn: 'users-a', outdir: twoStacks });
+      expect(code).toBe(1);
+      expect(out).toMatch(/^users-a: not moved, not ready to deploy: .*\nusers-b: 3 resource instances moved to their shards \(state serial 8\)\n/s);
+      expect(pushed!.serial).toBe(8);
+      expect(fs.readFileSync(ready, 'utf8')).toBe('users-b\n');
+    });
+
+    test('--ready lists every stack moved or with nothing to move', async () => {
+      const { code } = await migrate(['--ready', ready], { state: shardMigration(former, stack).state, outdir: twoStacks });
+      expect(code).toBe(0);
+      expect(fs.readFileSync(ready, 'utf8')).toBe('users-a\nusers-b\n');
+    });
+
+    test('fails when cdktf.out has no manifest, leaving --ready empty: nothing deploys as ready', async () => {
+      fs.writeFileSync(ready, 'users-a\n');
+      await expect(migrate(['--ready', ready], { outdir: path.join(dir, 'nowhere') })).rejects.toThrow(/run npx cdktf synth first/);
+      expect(fs.readFileSync(ready, 'utf8')).toBe('');
+    });
   });
 });

@@ -130,3 +130,22 @@ describe('massRemoval, counted as access ends', () => {
     expect(guard(before, shaped({ ...five, s4: ['pg'] }, notes))).toBeUndefined();
   });
 });
+
+describe('people named like properties every object has', () => {
+  // USERNAME_PATTERN lets these through; a plain object answers them with Object's own functions.
+  const BUILTIN = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
+  const plain = (people: Record<string, string>): RevisionAccess => ({
+    access: { databases: { orders: { people, tiers: {}, scopes: [], perPerson: [], network: [] } }, other: {} },
+    notes: new Map(),
+  });
+
+  test.each(BUILTIN)('%s gaining access is a gain, losing it a loss', (name) => {
+    expect(accessDiff(plain({}), plain({ [name]: 'admin' }))).toEqual(expect.objectContaining({ gains: [{ person: name, database: 'orders', to: 'admin' }], tierChanges: [] }));
+    expect(accessDiff(plain({ [name]: 'admin' }), plain({}))).toEqual(expect.objectContaining({ losses: [{ person: name, database: 'orders', from: 'admin' }], tierChanges: [] }));
+  });
+
+  test('four of them removed at once is a mass removal', () => {
+    const before = plain(Object.fromEntries(BUILTIN.slice(0, 4).map((n) => [n, 'admin'])));
+    expect(massRemoval(accessDiff(before, plain({})), before, plain({}))).toBeDefined();
+  });
+});

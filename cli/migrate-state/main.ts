@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import { shardMigration, StateMigrationError, StateV4 } from '../../lib/terraform/state-shards';
+import { shardMigration, StateV4 } from '../../lib/terraform/state-shards';
 import { StackJson } from '../../lib/terraform/synthesized';
 import { CommandError, runCommand, Write } from '../shared/command';
 
@@ -33,6 +33,15 @@ function terraform(bin: string, args: readonly string[], dir: string, env: NodeJ
   const command = args.filter((a) => !a.startsWith('-')).slice(0, 2).filter((a) => ['init', 'state', 'pull', 'push'].includes(a)).join(' ');
   if (run.status !== 0) throw new CommandError(`${bin} ${command} failed in ${dir}:\n${(run.stderr || run.stdout).trim().slice(-2000)}`);
   return run.stdout;
+}
+
+/**
+ * Replaces `file` with `text`: a new file, never through one already there (a link planted
+ * where the list goes would otherwise have it written wherever it points).
+ */
+function writeAfresh(file: string, text: string): void {
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, text, { flag: 'wx', mode: 0o644 });
 }
 
 /** Moves one stack's state; what it did, as a line. */
@@ -62,7 +71,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
   const outdir = path.resolve(env.CDKTF_OUTDIR ?? 'cdktf.out');
   const manifestFile = path.join(outdir, 'manifest.json');
   // Written first, empty: whatever fails below, no stack is deployed as ready that was not.
-  if (values.ready !== undefined) fs.writeFileSync(values.ready, '');
+  if (values.ready !== undefined) writeAfresh(values.ready, '');
   if (!fs.existsSync(manifestFile)) throw new CommandError(`no ${manifestFile}: run npx cdktf synth first`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
   const names = positionals.length > 0 ? positionals : Object.keys(manifest.stacks).filter((n) => n.startsWith('users-')).sort();
@@ -78,13 +87,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
       write(migrateStack(name, outdir, manifest.stacks[name], bin, env, values['dry-run'] === true));
       ready.push(name);
     } catch (error) {
-      // Terraform failed, the state is not one to move, or it is not JSON: this stack's problem alone.
-      if (!(error instanceof CommandError || error instanceof StateMigrationError || error instanceof SyntaxError)) throw error;
+      // Terraform failed, the state is not one to move, not JSON, not a state: this stack's problem alone.
+      if (!(error instanceof Error)) throw error;
       failed.push(name);
       write(`${name}: not moved, not ready to deploy: ${(error as Error).message}\n`);
     }
   }
-  if (values.ready !== undefined && !values['dry-run']) fs.writeFileSync(values.ready, ready.map((n) => `${n}\n`).join(''));
+  if (values.ready !== undefined && !values['dry-run']) writeAfresh(values.ready, ready.map((n) => `${n}\n`).join(''));
   if (failed.length === 0) return 0;
   write(`migrate-state: ${failed.length} of ${names.length} users stacks failed: ${failed.join(', ')}\n`);
   return 1;

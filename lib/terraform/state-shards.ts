@@ -67,6 +67,7 @@ const address = (type: string, name: string, key?: string | number) => `${type}.
  */
 export function shardMigration(state: StateV4, stack: StackJson): ShardMigration {
   if (state.version !== 4) throw new StateMigrationError(`state format version ${state.version} is not 4: upgrade with a current Terraform first`);
+  if (!Array.isArray(state.resources ?? []) || typeof state.serial !== 'number') throw new StateMigrationError('not a Terraform state: no resources list or serial');
   const configured = new Set<string>();
   /** `type base` → shard → [resource name, its keys]. */
   const shards = new Map<string, Map<string, [string, Set<string>]>>();

@@ -58,7 +58,7 @@ exit 0
   async function migrate(argv: string[], options: { state?: StateV4; fail?: string; failIn?: string; outdir?: string } = {}) {
     const run = fs.mkdtempSync(path.join(dir, 'run-'));
     const files = { log: path.join(run, 'calls.log'), state: path.join(run, 'pulled.json'), pushed: path.join(run, 'pushed.json') };
-    if (options.state) fs.writeFileSync(files.state, JSON.stringify(options.state));
+    if (options.state !== undefined) fs.writeFileSync(files.state, JSON.stringify(options.state));
     let out = '';
     const code = await main(argv, {
       CDKTF_OUTDIR: options.outdir ?? outdir, TERRAFORM_BINARY_NAME: terraform,
@@ -155,6 +155,25 @@ exit 0
       const { code } = await migrate(['--ready', ready], { state: shardMigration(former, stack).state, outdir: twoStacks });
       expect(code).toBe(0);
       expect(fs.readFileSync(ready, 'utf8')).toBe('users-a\nusers-b\n');
+    });
+
+    test('the list is a new file, never written through a link planted where it goes', async () => {
+      const target = path.join(dir, 'two', 'elsewhere.txt');
+      fs.writeFileSync(target, 'kept\n');
+      fs.rmSync(ready, { force: true });
+      fs.symlinkSync(target, ready);
+      await migrate(['--ready', ready], { state: shardMigration(former, stack).state, outdir: twoStacks });
+      expect(fs.readFileSync(target, 'utf8')).toBe('kept\n');
+      expect(fs.lstatSync(ready).isSymbolicLink()).toBe(false);
+      expect(fs.readFileSync(ready, 'utf8')).toBe('users-a\nusers-b\n');
+    });
+
+    test('a stack whose state is not a Terraform state fails alone', async () => {
+      const { code, out } = await migrate(['--ready', ready], { state: null as unknown as StateV4, outdir: twoStacks });
+      expect(code).toBe(1);
+      expect(out).toMatch(/^users-a: not moved, not ready to deploy: /);
+      expect(out).toMatch(/\nmigrate-state: 2 of 2 users stacks failed: users-a, users-b\n$/);
+      expect(fs.readFileSync(ready, 'utf8')).toBe('');
     });
 
     test('fails when cdktf.out has no manifest, leaving --ready empty: nothing deploys as ready', async () => {

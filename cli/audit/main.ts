@@ -78,16 +78,29 @@ async function findingsOn(login: DatabaseLogin, inputs: ValidInputs, sql: Sql): 
   return { catalog, declared, found: auditFindings(catalog, declared) };
 }
 
-/** Audits one database and takes the actions asked for; never throws. */
-export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<DatabaseAudit> {
-  let db;
+/** A database that could not be opened, or read: what the audit reports instead of findings. */
+type Unreachable = { readonly status: 'unreachable'; readonly error: string };
+
+/** Opens `login`, runs `work` on it and closes it; failing to open or to read makes it unreachable. Never throws. */
+async function onDatabase<T>(login: DatabaseLogin, open: Open, work: (db: OpenDatabase) => Promise<T>): Promise<T | Unreachable> {
+  let db: OpenDatabase;
   try {
     db = await open(login);
   } catch (error) {
     return { status: 'unreachable', error: (error as Error).message };
   }
   try {
-    const { sql, quote } = db;
+    return await work(db);
+  } catch (error) {
+    return { status: 'unreachable', error: `reading the catalog: ${(error as Error).message}` };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+/** Audits one database and takes the actions asked for; never throws. */
+export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<DatabaseAudit> {
+  return onDatabase(login, open, async ({ sql, quote }): Promise<DatabaseAudit> => {
     const { catalog, declared, found } = await findingsOn(login, inputs, sql);
     const actions: AuditAction[] = [];
     const attempt = recorder(actions);
@@ -117,11 +130,7 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
       findings,
       actions,
     };
-  } catch (error) {
-    return { status: 'unreachable', error: `reading the catalog: ${(error as Error).message}` };
-  } finally {
-    await db.close().catch(() => undefined);
-  }
+  });
 }
 
 /**
@@ -132,23 +141,13 @@ export async function auditDatabase(login: DatabaseLogin, inputs: ValidInputs, o
  * read-only). Never throws.
  */
 export async function auditReplica(login: DatabaseLogin, inputs: ValidInputs, options: Options, open: Open = openDatabase): Promise<ReplicaAudit> {
-  let db;
-  try {
-    db = await open(login);
-  } catch (error) {
-    return { status: 'unreachable', error: (error as Error).message };
-  }
-  try {
-    const found = (await findingsOn(login, inputs, db.sql)).found.sessionsWithoutAccess;
+  return onDatabase(login, open, async ({ sql }): Promise<ReplicaAudit> => {
+    const found = (await findingsOn(login, inputs, sql)).found.sessionsWithoutAccess;
     const actions: AuditAction[] = [];
-    const ended = await endSessions(login, db.sql, options.terminate ? found : [], recorder(actions));
+    const ended = await endSessions(login, sql, options.terminate ? found : [], recorder(actions));
     const still = found.filter((s) => !ended.has(s.id));
     return { status: still.length > 0 ? 'drift' : 'clean', server: `${login.host}:${login.port} as ${login.user}`, findings: { sessionsWithoutAccess: still }, actions };
-  } catch (error) {
-    return { status: 'unreachable', error: `reading the catalog: ${(error as Error).message}` };
-  } finally {
-    await db.close().catch(() => undefined);
-  }
+  });
 }
 
 /** Audits database `key` and each of its read replicas, side by side; never throws CannotConnect. */

@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, writ
       // Terraform failed, the state is not one to move, not JSON, not a state: this stack's problem alone.
       if (!(error instanceof Error)) throw error;
       failed.push(name);
-      write(`${name}: not moved, not ready to deploy: ${(error as Error).message}\n`);
+      write(`${name}: not moved, not ready to deploy: ${error.message}\n`);
     }
   }
   if (values.ready !== undefined && !values['dry-run']) writeAfresh(values.ready, ready.map((n) => `${n}\n`).join(''));

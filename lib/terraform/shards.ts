@@ -10,3 +10,10 @@ export function shardOf(key: string): string {
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return ((hash >>> 0) % PEOPLE_SHARDS).toString(16).padStart(2, '0');
 }
+
+/**
+ * The logical id cdktf gives a shard's resource or local: the id it had before people were
+ * spread over shards, `-<shard>`, then `_` and the eight hex digits of cdktf's hash.
+ * Groups: that id's name part, and the shard.
+ */
+export const SHARD_LOGICAL_ID = /^(.+)-([0-9a-f]{2})_[0-9A-F]{8}$/;

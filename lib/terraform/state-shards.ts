@@ -1,4 +1,4 @@
-import { shardOf } from './shards';
+import { SHARD_LOGICAL_ID, shardOf } from './shards';
 import { forEachValue, StackJson } from './synthesized';
 
 /**
@@ -52,8 +52,6 @@ export interface ShardMigration {
 
 /** cdktf's logical id: the construct path joined, then `_` and eight hex digits of its hash. */
 const LOGICAL_ID = /^(.+)_[0-9A-F]{8}$/;
-/** A shard's logical id: the resource's former one with `-<shard>` before the hash. */
-const SHARD_ID = /^(.+)-([0-9a-f]{2})_[0-9A-F]{8}$/;
 
 const address = (type: string, name: string, key?: string | number) => `${type}.${name}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`;
 
@@ -74,7 +72,7 @@ export function shardMigration(state: StateV4, stack: StackJson): ShardMigration
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
       configured.add(address(type, name));
-      const id = SHARD_ID.exec(name);
+      const id = SHARD_LOGICAL_ID.exec(name);
       if (!id || body.for_each === undefined) continue;
       const map = forEachValue(body.for_each, stack.locals ?? {});
       if (typeof map !== 'object' || map === null) continue;

@@ -6,12 +6,11 @@
  */
 import { createHash } from 'crypto';
 import { LiteralValue, mapExpression, readMapExpression } from '../../lib/terraform/literal';
+import { SHARD_LOGICAL_ID } from '../../lib/terraform/shards';
 import { StackJson } from '../../lib/terraform/synthesized';
 
 type Body = Record<string, unknown>;
 
-/** A shard's logical id, and its local's: the former one with `-<shard>` before cdktf's hash. */
-const SHARD_ID = /^(.+)-[0-9a-f]{2}_[0-9A-F]{8}$/;
 /** A logical id of the former shape: the name, `_`, eight hex digits. */
 const formerId = (base: string) => `${base}_${createHash('md5').update(base).digest('hex').slice(0, 8).toUpperCase()}`;
 
@@ -21,7 +20,7 @@ export function formerLayout(stack: StackJson): StackJson {
   // Locals first: each shard's map joins its former local's.
   const merged = new Map<string, Record<string, LiteralValue>>();
   for (const [name, value] of Object.entries(json.locals ?? {})) {
-    const shard = SHARD_ID.exec(name);
+    const shard = SHARD_LOGICAL_ID.exec(name);
     const map = typeof value === 'string' ? readMapExpression(value) : undefined;
     if (!shard || !map) continue;
     const former = formerId(shard[1]);
@@ -32,7 +31,7 @@ export function formerLayout(stack: StackJson): StackJson {
   for (const [name, map] of merged) json.locals[name] = mapExpression(Object.keys(map), (k) => k, (k) => map[k]);
   for (const [type, byName] of Object.entries(json.resource)) {
     for (const [name, body] of Object.entries(byName)) {
-      const shard = SHARD_ID.exec(name);
+      const shard = SHARD_LOGICAL_ID.exec(name);
       if (!shard || body.for_each === undefined) continue;
       const former = formerId(shard[1]);
       delete byName[name];
